@@ -1,0 +1,127 @@
+import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import type { ScheduledTask } from 'node-cron';
+import type { Config } from './config.js';
+import type { Database } from './db/client.js';
+import { DailyRepository } from './db/repositories/daily-repository.js';
+import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
+import { RoundsRepository } from './db/repositories/rounds-repository.js';
+import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
+import { DeckLibrary } from './decks/library.js';
+import type { Random } from './domain/random.js';
+import type { Deck } from './domain/types.js';
+import { COMMANDS } from './discord/commands/index.js';
+import type { BotContext } from './discord/context.js';
+import { DiscordChallengePublisher } from './discord/daily-publisher.js';
+import { registerCommands } from './discord/register-commands.js';
+import { BUTTONS, InteractionRouter } from './discord/router.js';
+import { runDailyTick, scheduleDailyJob } from './jobs/daily-job.js';
+import type { Logger } from './logger.js';
+import { DailyService } from './services/daily-service.js';
+import { LeaderboardService } from './services/leaderboard-service.js';
+import { QuizService } from './services/quiz-service.js';
+import { StatsService } from './services/stats-service.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
+  database: Database;
+  decks: readonly Deck[];
+  logger: Logger;
+  now?: () => Date;
+  random?: Random;
+  /** Run the minute scheduler (off in tests that drive ticks themselves). Default true. */
+  scheduler?: boolean;
+  /** Shortest interval between edits of a challenge's answer count. Default 10 s. */
+  countRefreshMs?: number;
+}
+
+/** The bot, wired but not connected: repositories → services → router → discord.js client. */
+export interface App {
+  client: Client;
+  router: InteractionRouter;
+  context: BotContext;
+  state: BotStateRepository;
+  /** Logs in and resolves once the gateway session is ready and commands are registered. */
+  start(token: string): Promise<void>;
+  /** Runs one daily-challenge tick now. */
+  tick(): Promise<void>;
+  /** Stops the scheduler and new interactions, lets those in flight finish, closes the gateway (not the database). */
+  stop(timeoutMs: number): Promise<void>;
+}
+
+export function createApp(deps: AppDeps): App {
+  const now = deps.now ?? (() => new Date());
+  const random = deps.random ?? Math.random;
+  const library = new DeckLibrary(deps.decks);
+  const state = new BotStateRepository(deps.database);
+  const statsRepository = new StatsRepository(deps.database);
+  const boards = new LeaderboardRepository(deps.database);
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds],
+    allowedMentions: { parse: [] },
+    ...(deps.config.discordApiUrl ? { rest: { api: deps.config.discordApiUrl } } : {}),
+  });
+  const daily = new DailyService(
+    library,
+    new DailyRepository(deps.database),
+    statsRepository,
+    new DiscordChallengePublisher(client),
+    random,
+    deps.logger.child({ feature: 'daily' }),
+    { countRefreshMs: deps.countRefreshMs ?? 10_000 },
+  );
+  const context: BotContext = {
+    decks: library,
+    quiz: new QuizService(library, new RoundsRepository(deps.database), random),
+    stats: new StatsService(library, statsRepository, boards),
+    daily,
+    leaderboard: new LeaderboardService(boards),
+    now,
+    logger: deps.logger,
+  };
+  const router = new InteractionRouter(COMMANDS, BUTTONS, context);
+  client.on(Events.InteractionCreate, (interaction: Interaction) => void router.handle(interaction));
+  client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
+  client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
+
+  const jobDeps = { daily, isReady: () => client.isReady(), logger: deps.logger.child({ feature: 'daily' }), now };
+  let job: ScheduledTask | undefined;
+
+  return {
+    client,
+    router,
+    context,
+    state,
+    async start(token) {
+      const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
+      await client.login(token);
+      await ready;
+      deps.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+      try {
+        await registerCommands({
+          rest: client.rest,
+          applicationId: client.application?.id ?? client.user?.id ?? '',
+          guildId: deps.config.devGuildId,
+          commands: COMMANDS,
+          state,
+          logger: deps.logger,
+          now: now(),
+        });
+      } catch (error) {
+        // The bot still answers commands registered earlier; the next start tries again.
+        deps.logger.error({ err: error }, 'could not register commands');
+      }
+      if (deps.scheduler ?? true) {
+        job = scheduleDailyJob(jobDeps);
+        // Catch up at once on a challenge missed while the bot was down, rather than at the next minute.
+        void runDailyTick(jobDeps, now()).catch((error: unknown) => deps.logger.error({ err: error }, 'daily catch-up tick failed'));
+      }
+    },
+    tick: () => runDailyTick(jobDeps, now()),
+    async stop(timeoutMs) {
+      await job?.stop();
+      daily.stop();
+      await router.drain(timeoutMs);
+      await client.destroy();
+    },
+  };
+}

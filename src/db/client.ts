@@ -1,0 +1,86 @@
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import type { SQL } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
+import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
+import postgres from 'postgres';
+import { MIGRATIONS_DIR } from '../paths.js';
+import * as schema from './schema.js';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+
+/** An open database: postgres.js when a URL is given, the embedded PGlite otherwise. */
+export interface Database {
+  db: Db;
+  kind: 'postgres' | 'pglite';
+  /** Runs a raw statement and returns its rows, the same shape on both drivers. */
+  rows<T>(query: SQL): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+export type DatabaseTarget = { url: string } | { pgliteDir: string } | { pglite: PGlite };
+
+export interface OpenOptions {
+  poolSize?: number;
+  /** Apply pending migrations before returning. */
+  migrate?: boolean;
+}
+
+export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
+  if ('url' in target) {
+    if (opts.migrate) await migratePostgresUrl(target.url);
+    const client = postgres(target.url, {
+      max: opts.poolSize ?? 10,
+      onnotice: () => {},
+      connect_timeout: 5,
+      // Drop idle connections so a restarted database is reconnected to cleanly.
+      idle_timeout: 60,
+      prepare: true,
+    });
+    const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Db;
+    return {
+      db,
+      kind: 'postgres',
+      rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
+      close: () => client.end({ timeout: 2 }),
+    };
+  }
+  let pglite: PGlite;
+  let owned = true;
+  if ('pglite' in target) {
+    pglite = target.pglite;
+    owned = false;
+  } else {
+    await mkdir(target.pgliteDir, { recursive: true });
+    pglite = new PGlite(target.pgliteDir);
+  }
+  await pglite.waitReady;
+  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Db;
+  if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
+  return {
+    db,
+    kind: 'pglite',
+    rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    close: async () => {
+      if (owned && !pglite.closed) await pglite.close();
+    },
+  };
+}
+
+/**
+ * Applies the committed migrations in drizzle/ on their own single connection, under an advisory
+ * lock, so two bot processes starting together on one PostgreSQL do not race.
+ */
+async function migratePostgresUrl(url: string): Promise<void> {
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  try {
+    await client`select pg_advisory_lock(7303114)`;
+    await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_DIR });
+  } finally {
+    await client.end({ timeout: 2 });
+  }
+}

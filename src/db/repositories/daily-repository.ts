@@ -1,0 +1,246 @@
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Database } from '../client.js';
+import { answers, dailyChallenges, dailySettings } from '../schema.js';
+
+export type DailySettingsRow = typeof dailySettings.$inferSelect;
+export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
+
+/** A guild's settings with the local date of its latest challenge, for the scheduler's tick. */
+export interface ScheduleRow {
+  settings: DailySettingsRow;
+  lastDate: string | null;
+}
+
+export interface DailyAnswerRecord {
+  challengeId: number;
+  guildId: string;
+  userId: string;
+  deckId: string;
+  cardId: string;
+  choice: number;
+  correct: boolean;
+  points: number;
+  answeredAt: Date;
+  awardDay: string;
+  studyStreak: { current: number; best: number; lastDay: string | null };
+}
+
+export type DailyAnswerWrite =
+  | { kind: 'recorded'; dailyStreak: number; bestDailyStreak: number; totalPoints: number }
+  | { kind: 'duplicate' }
+  | { kind: 'closed' };
+
+export interface ClosingSummary {
+  answered: number;
+  right: number;
+  /** The first (up to three) members who answered right, in order. */
+  firstRight: string[];
+}
+
+export class DailyRepository {
+  constructor(private readonly database: Database) {}
+
+  async settings(guildId: string): Promise<DailySettingsRow | undefined> {
+    const [row] = await this.database.db.select().from(dailySettings).where(eq(dailySettings.guildId, guildId)).limit(1);
+    return row;
+  }
+
+  /** Saves a guild's settings, enabling it and clearing any pause. */
+  async saveSettings(row: Omit<DailySettingsRow, 'enabled' | 'pausedReason' | 'lastError' | 'lastErrorAt'>): Promise<DailySettingsRow> {
+    const values = { ...row, enabled: true, pausedReason: null, lastError: null, lastErrorAt: null };
+    const [saved] = await this.database.db
+      .insert(dailySettings)
+      .values(values)
+      .onConflictDoUpdate({ target: dailySettings.guildId, set: values })
+      .returning();
+    if (!saved) throw new Error('saving daily settings returned nothing');
+    return saved;
+  }
+
+  async disable(guildId: string, by: string, now: Date): Promise<boolean> {
+    const rows = await this.database.db
+      .update(dailySettings)
+      .set({ enabled: false, updatedBy: by, updatedAt: now })
+      .where(eq(dailySettings.guildId, guildId))
+      .returning({ guildId: dailySettings.guildId });
+    return rows.length > 0;
+  }
+
+  async pause(guildId: string, reason: string, now: Date): Promise<void> {
+    await this.database.db
+      .update(dailySettings)
+      .set({ pausedReason: reason, lastError: reason, lastErrorAt: now })
+      .where(eq(dailySettings.guildId, guildId));
+  }
+
+  async recordError(guildId: string, error: string, now: Date): Promise<void> {
+    await this.database.db.update(dailySettings).set({ lastError: error, lastErrorAt: now }).where(eq(dailySettings.guildId, guildId));
+  }
+
+  /** Every enabled, unpaused guild with the local date of its latest challenge, in one query. */
+  async activeSchedules(): Promise<ScheduleRow[]> {
+    const lastDate = sql<string | null>`(select max(c.local_date)::text from ${dailyChallenges} c where c.guild_id = ${dailySettings.guildId})`;
+    const rows = await this.database.db
+      .select({ settings: dailySettings, lastDate })
+      .from(dailySettings)
+      .where(and(eq(dailySettings.enabled, true), isNull(dailySettings.pausedReason)));
+    return rows;
+  }
+
+  async lastChallenge(guildId: string): Promise<DailyChallengeRow | undefined> {
+    const [row] = await this.database.db
+      .select()
+      .from(dailyChallenges)
+      .where(eq(dailyChallenges.guildId, guildId))
+      .orderBy(desc(dailyChallenges.localDate), desc(dailyChallenges.id))
+      .limit(1);
+    return row;
+  }
+
+  async challenge(id: number): Promise<DailyChallengeRow | undefined> {
+    const [row] = await this.database.db.select().from(dailyChallenges).where(eq(dailyChallenges.id, id)).limit(1);
+    return row;
+  }
+
+  /** How often each card has been a challenge in this guild, for rotation. */
+  async cardUsage(guildId: string): Promise<Map<string, number>> {
+    const rows = await this.database.db
+      .select({ cardId: dailyChallenges.cardId, uses: sql<number>`count(*)::int` })
+      .from(dailyChallenges)
+      .where(eq(dailyChallenges.guildId, guildId))
+      .groupBy(dailyChallenges.cardId);
+    return new Map(rows.map((r) => [r.cardId, Number(r.uses)]));
+  }
+
+  /**
+   * Claims a challenge before it is posted. For a scheduled one, the unique (guild, local date)
+   * decides between racing processes: the loser gets undefined and posts nothing.
+   */
+  async claim(row: Pick<DailyChallengeRow, 'guildId' | 'localDate' | 'kind' | 'channelId' | 'deckId' | 'cardId' | 'options' | 'correctIndex' | 'claimedAt'>): Promise<DailyChallengeRow | undefined> {
+    const [claimed] = await this.database.db
+      .insert(dailyChallenges)
+      .values({ ...row, status: 'claimed' })
+      .onConflictDoNothing()
+      .returning();
+    return claimed;
+  }
+
+  /** Gives a claim back after a failed post, so the next tick tries again. */
+  async release(id: number): Promise<void> {
+    await this.database.db.delete(dailyChallenges).where(and(eq(dailyChallenges.id, id), eq(dailyChallenges.status, 'claimed')));
+  }
+
+  async markPosted(id: number, messageId: string, now: Date): Promise<void> {
+    await this.database.db
+      .update(dailyChallenges)
+      .set({ status: 'open', messageId, postedAt: now })
+      .where(eq(dailyChallenges.id, id));
+  }
+
+  /** Challenges of a guild still open (or stuck claimed) before the given one, oldest first. */
+  async openBefore(guildId: string, id: number): Promise<DailyChallengeRow[]> {
+    return this.database.db
+      .select()
+      .from(dailyChallenges)
+      .where(and(eq(dailyChallenges.guildId, guildId), lt(dailyChallenges.id, id), inArray(dailyChallenges.status, ['open', 'claimed'])))
+      .orderBy(asc(dailyChallenges.id));
+  }
+
+  /**
+   * Closes a challenge: answers stop, and every member of the guild whose streak was running but who
+   * did not answer it right loses the streak at once. Returns undefined when it was already closed.
+   */
+  async close(id: number, now: Date): Promise<ClosingSummary | undefined> {
+    const rows = await this.database.rows<{ guild_id: string }>(sql`
+      with closed as (
+        update daily_challenges set status = 'closed', closed_at = ${now.toISOString()}::timestamptz
+        where id = ${id} and status <> 'closed'
+        returning guild_id
+      ), broken as (
+        update member_stats s set daily_streak = 0
+        from closed
+        where s.guild_id = closed.guild_id and s.daily_streak > 0
+          and not exists (select 1 from answers a where a.challenge_id = ${id} and a.user_id = s.user_id and a.correct)
+        returning s.user_id
+      )
+      select guild_id, (select count(*) from broken)::int as broken from closed`);
+    if (!rows[0]) return undefined;
+    return { ...(await this.counts(id)), firstRight: await this.firstRight(id, 3) };
+  }
+
+  /** How many members answered a challenge, and how many of them right. */
+  async counts(challengeId: number): Promise<{ answered: number; right: number }> {
+    const [row] = await this.database.db
+      .select({
+        answered: sql<number>`count(*)::int`,
+        right: sql<number>`(count(*) filter (where ${answers.correct}))::int`,
+      })
+      .from(answers)
+      .where(eq(answers.challengeId, challengeId));
+    return { answered: Number(row?.answered ?? 0), right: Number(row?.right ?? 0) };
+  }
+
+  async firstRight(challengeId: number, limit: number): Promise<string[]> {
+    const rows = await this.database.db
+      .select({ userId: answers.userId })
+      .from(answers)
+      .where(and(eq(answers.challengeId, challengeId), eq(answers.correct, true)))
+      .orderBy(asc(answers.answeredAt), asc(answers.id))
+      .limit(limit);
+    return rows.map((r) => r.userId);
+  }
+
+  async memberAnswer(challengeId: number, userId: string): Promise<{ choice: number | null; correct: boolean } | undefined> {
+    const [row] = await this.database.db
+      .select({ choice: answers.choice, correct: answers.correct })
+      .from(answers)
+      .where(and(eq(answers.challengeId, challengeId), eq(answers.userId, userId)))
+      .limit(1);
+    return row;
+  }
+
+  /**
+   * Records a daily answer in one statement: only while the challenge is open, once per member (the
+   * unique (challenge, member) index), with the member's totals and streak. The challenge row is only
+   * share-locked, so a burst of answers does not queue on it, while closing waits for answers in flight.
+   */
+  async recordAnswer(a: DailyAnswerRecord): Promise<DailyAnswerWrite> {
+    const at = a.answeredAt.toISOString();
+    const rows = await this.database.rows<{ open: boolean; inserted: number; daily_streak: number | null; best_daily_streak: number | null; points: number | null }>(sql`
+      with open_challenge as (
+        select id from daily_challenges where id = ${a.challengeId} and status = 'open' for share
+      ), inserted as (
+        insert into answers (challenge_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
+        select id, 'daily', ${a.guildId}, ${a.userId}, ${a.deckId}, ${a.cardId}, ${a.correct ? 'right' : 'wrong'}, ${a.correct}, ${a.choice}, ${a.points},
+               ${at}::timestamptz, ${a.awardDay}::date
+        from open_challenge
+        on conflict (challenge_id, user_id) do nothing
+        returning challenge_id
+      ), totals as (
+        insert into member_stats as s (guild_id, user_id, points, answers, correct, points_reached_at, study_streak, best_study_streak, last_study_day, daily_streak, best_daily_streak)
+        select ${a.guildId}, ${a.userId}, ${a.points}, 1, ${a.correct ? 1 : 0}, case when ${a.points}::int > 0 then ${at}::timestamptz end,
+               ${a.studyStreak.current}, ${a.studyStreak.best}, ${a.studyStreak.lastDay}::date, ${a.correct ? 1 : 0}, ${a.correct ? 1 : 0}
+        from inserted
+        on conflict (guild_id, user_id) do update set
+          points = s.points + excluded.points,
+          answers = s.answers + 1,
+          correct = s.correct + excluded.correct,
+          points_reached_at = coalesce(excluded.points_reached_at, s.points_reached_at),
+          study_streak = excluded.study_streak,
+          best_study_streak = greatest(s.best_study_streak, excluded.best_study_streak),
+          last_study_day = excluded.last_study_day,
+          daily_streak = case when ${a.correct} then s.daily_streak + 1 else 0 end,
+          best_daily_streak = greatest(s.best_daily_streak, case when ${a.correct} then s.daily_streak + 1 else 0 end)
+        returning daily_streak, best_daily_streak, points
+      )
+      select exists (select 1 from open_challenge) as open,
+             (select count(*)::int from inserted) as inserted,
+             (select daily_streak from totals) as daily_streak,
+             (select best_daily_streak from totals) as best_daily_streak,
+             (select points from totals) as points`);
+    const row = rows[0];
+    if (!row?.open) return { kind: 'closed' };
+    if (!row.inserted) return { kind: 'duplicate' };
+    return { kind: 'recorded', dailyStreak: row.daily_streak ?? 0, bestDailyStreak: row.best_daily_streak ?? 0, totalPoints: row.points ?? 0 };
+  }
+}

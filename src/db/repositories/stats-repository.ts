@@ -1,0 +1,50 @@
+import { and, countDistinct, eq, sql } from 'drizzle-orm';
+import type { Database } from '../client.js';
+import { answers, botState, memberStats } from '../schema.js';
+
+export type MemberStatsRow = typeof memberStats.$inferSelect;
+
+export class StatsRepository {
+  constructor(private readonly database: Database) {}
+
+  async memberTotals(guildId: string, userId: string): Promise<MemberStatsRow | undefined> {
+    const [row] = await this.database.db
+      .select()
+      .from(memberStats)
+      .where(and(eq(memberStats.guildId, guildId), eq(memberStats.userId, userId)))
+      .limit(1);
+    return row;
+  }
+
+  /** How many distinct cards of each deck a member has answered, anywhere. */
+  async answeredCardsByDeck(userId: string): Promise<Map<string, number>> {
+    const rows = await this.database.db
+      .select({ deckId: answers.deckId, cards: countDistinct(answers.cardId) })
+      .from(answers)
+      .where(eq(answers.userId, userId))
+      .groupBy(answers.deckId);
+    return new Map(rows.map((r) => [r.deckId, Number(r.cards)]));
+  }
+}
+
+/** Key–value state of the bot that must survive restarts. */
+export class BotStateRepository {
+  constructor(private readonly database: Database) {}
+
+  async get(key: string): Promise<string | undefined> {
+    const [row] = await this.database.db.select().from(botState).where(eq(botState.key, key)).limit(1);
+    return row?.value;
+  }
+
+  async set(key: string, value: string, now: Date): Promise<void> {
+    await this.database.db
+      .insert(botState)
+      .values({ key, value, updatedAt: now })
+      .onConflictDoUpdate({ target: botState.key, set: { value, updatedAt: now } });
+  }
+
+  /** Deletes a key; used by tests and tools that force re-registration. */
+  async delete(key: string): Promise<void> {
+    await this.database.db.delete(botState).where(sql`${botState.key} = ${key}`);
+  }
+}

@@ -1,0 +1,168 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import type { AnswerResult, AnswerSource, QuizMode } from '../domain/types.js';
+
+const at = () => timestamp({ withTimezone: true, mode: 'date' });
+
+/**
+ * A card served to a member by /quiz or /review. Its buttons carry only this row's id, so a press
+ * works after a restart and on any bot process sharing the database.
+ */
+export const rounds = pgTable(
+  'rounds',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    source: text().$type<Exclude<AnswerSource, 'daily'>>().notNull(),
+    ownerId: text().notNull(),
+    /** Null in DMs. */
+    guildId: text(),
+    channelId: text().notNull(),
+    deckId: text().notNull(),
+    cardId: text().notNull(),
+    mode: text().$type<QuizMode>().notNull(),
+    /** The options shown as A–D in choice mode, in order; null for flashcards. */
+    choiceOrder: jsonb().$type<string[]>(),
+    correctIndex: smallint(),
+    isPrivate: boolean().notNull().default(false),
+    createdAt: at().notNull(),
+    revealedAt: at(),
+    answeredAt: at(),
+  },
+  (t) => [index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt)],
+);
+
+/**
+ * The answers ledger: one row per graded answer, from which period leaderboards are computed.
+ */
+export const answers = pgTable(
+  'answers',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    roundId: bigint({ mode: 'number' }).references(() => rounds.id, { onDelete: 'cascade' }),
+    challengeId: bigint({ mode: 'number' }).references(() => dailyChallenges.id, { onDelete: 'cascade' }),
+    /** The option pressed (0–3) in choice mode and the daily challenge. */
+    choice: smallint(),
+    source: text().$type<AnswerSource>().notNull(),
+    /** Null for a review in DMs, which earns no points. */
+    guildId: text(),
+    userId: text().notNull(),
+    deckId: text().notNull(),
+    cardId: text().notNull(),
+    result: text().$type<AnswerResult>().notNull(),
+    correct: boolean().notNull(),
+    points: integer().notNull(),
+    answeredAt: at().notNull(),
+    /** The UTC day of the answer, for "a card earns points once per member per day". */
+    awardDay: date({ mode: 'string' }).notNull(),
+  },
+  (t) => [
+    // One answer per round: two presses at the same moment record one answer.
+    uniqueIndex('answers_round_once').on(t.roundId),
+    // One answer per member per daily challenge.
+    uniqueIndex('answers_challenge_member_once').on(t.challengeId, t.userId),
+    // A card earns points at most once per member per UTC day in quiz and review.
+    uniqueIndex('answers_card_points_once_a_day')
+      .on(t.guildId, t.userId, t.cardId, t.awardDay)
+      .where(sql`${t.points} > 0 and ${t.source} <> 'daily'`),
+    index('answers_guild_user_deck_idx').on(t.guildId, t.userId, t.deckId),
+    // Week and month boards aggregate a guild's ledger from a date on, reading only this index.
+    index('answers_guild_time_idx').on(t.guildId, t.answeredAt, t.userId, t.points),
+    index('answers_guild_user_time_idx').on(t.guildId, t.userId, t.answeredAt),
+    index('answers_user_deck_card_idx').on(t.userId, t.deckId, t.cardId),
+  ],
+);
+
+/** Running totals per guild and member: the all-time leaderboard and /stats read these. */
+export const memberStats = pgTable(
+  'member_stats',
+  {
+    guildId: text().notNull(),
+    userId: text().notNull(),
+    points: integer().notNull().default(0),
+    answers: integer().notNull().default(0),
+    correct: integer().notNull().default(0),
+    /** When the member last gained points: ties on the board go to whoever got there first. */
+    pointsReachedAt: at(),
+    studyStreak: integer().notNull().default(0),
+    bestStudyStreak: integer().notNull().default(0),
+    lastStudyDay: date({ mode: 'string' }),
+    /** Consecutive challenges of the guild answered right; reset when one closes without a right answer. */
+    dailyStreak: integer().notNull().default(0),
+    bestDailyStreak: integer().notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.userId] }),
+    index('member_stats_points_idx').on(t.guildId, t.points.desc(), t.pointsReachedAt, t.userId),
+    index('member_stats_daily_streak_idx').on(t.guildId, t.dailyStreak.desc(), t.bestDailyStreak.desc(), t.userId),
+  ],
+);
+
+/** A guild's daily challenge: where and when it posts, and whether a failure paused it. */
+export const dailySettings = pgTable('daily_settings', {
+  guildId: text().primaryKey(),
+  channelId: text().notNull(),
+  /** `HH:MM`, 24-hour, in `timeZone`. */
+  time: text().notNull(),
+  timeZone: text().notNull(),
+  /** Null: all decks. */
+  deckId: text(),
+  enabled: boolean().notNull().default(true),
+  /** The first local date that may get a scheduled challenge. */
+  startsOn: date({ mode: 'string' }).notNull(),
+  /** Why posting is paused (missing access, deleted channel…); cleared by /daily setup. */
+  pausedReason: text(),
+  lastError: text(),
+  lastErrorAt: at(),
+  updatedBy: text().notNull(),
+  updatedAt: at().notNull(),
+});
+
+/**
+ * One posted (or being posted) daily challenge. A scheduled challenge is claimed here before it is
+ * posted: the unique (guild, local date) makes two bot processes, or a retry after a crash, post once.
+ */
+export const dailyChallenges = pgTable(
+  'daily_challenges',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    guildId: text().notNull(),
+    localDate: date({ mode: 'string' }).notNull(),
+    /** `scheduled` by the tick, or `manual` from /daily now. */
+    kind: text().$type<'scheduled' | 'manual'>().notNull(),
+    channelId: text().notNull(),
+    messageId: text(),
+    deckId: text().notNull(),
+    cardId: text().notNull(),
+    options: jsonb().$type<string[]>().notNull(),
+    correctIndex: smallint().notNull(),
+    status: text().$type<'claimed' | 'open' | 'closed'>().notNull(),
+    claimedAt: at().notNull(),
+    postedAt: at(),
+    closedAt: at(),
+  },
+  (t) => [
+    uniqueIndex('daily_challenges_one_scheduled_per_day').on(t.guildId, t.localDate).where(sql`${t.kind} = 'scheduled'`),
+    index('daily_challenges_guild_idx').on(t.guildId, t.localDate, t.id),
+    index('daily_challenges_guild_card_idx').on(t.guildId, t.cardId),
+  ],
+);
+
+/** Small pieces of bot state that must survive restarts, such as the registered commands' hash. */
+export const botState = pgTable('bot_state', {
+  key: text().primaryKey(),
+  value: text().notNull(),
+  updatedAt: at().notNull(),
+});

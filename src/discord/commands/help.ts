@@ -1,0 +1,37 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord.js';
+import { COLORS, message } from '../render/common.js';
+import type { SlashCommand } from './types.js';
+
+export const HELP_LINES = [
+  '`/quiz deck [mode] [private]` — a flashcard from a deck; reveal, grade yourself, earn points. `mode:choice` asks it as multiple choice.',
+  '`/decks` — the decks, their size and how many of their cards you have answered.',
+  '`/stats [member]` — points for the week, month and all time, accuracy per deck, study and daily streaks.',
+  '`/leaderboard [period] [by]` — the server\'s top 10 this week, this month or all time, by points or daily streak.',
+  '`/daily setup|disable|status|now` — (Manage Server) a challenge posted every day at a local time; answer it for 10 points.',
+  '`/help` — this message.',
+];
+
+export const helpCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('help')
+    .setDescription('What deepcards does and how to use it')
+    .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM),
+
+  async execute(interaction) {
+    await interaction.reply({
+      ...message([
+        {
+          title: 'deepcards — study deep learning together',
+          color: COLORS.neutral,
+          description: [
+            'Flashcards on CNNs, RNNs, embeddings, transformers and practical ML. Grade yourself honestly: points and streaks reward steady study.',
+            '',
+            ...HELP_LINES,
+          ].join('\n'),
+        },
+      ]),
+      flags: 64,
+    });
+  },
+};

@@ -1,0 +1,10 @@
+import { dailyCommand } from './daily.js';
+import { decksCommand } from './decks.js';
+import { helpCommand } from './help.js';
+import { leaderboardCommand } from './leaderboard.js';
+import { quizCommand } from './quiz.js';
+import { statsCommand } from './stats.js';
+import type { SlashCommand } from './types.js';
+
+/** Every slash command the bot registers, in the order /help lists them. */
+export const COMMANDS: readonly SlashCommand[] = [quizCommand, decksCommand, statsCommand, leaderboardCommand, dailyCommand, helpCommand];

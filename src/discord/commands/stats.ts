@@ -1,0 +1,20 @@
+import { SlashCommandBuilder } from '@discordjs/builders';
+import { InteractionContextType } from 'discord.js';
+import { UserError } from '../../errors.js';
+import { renderStats } from '../render/stats.js';
+import type { SlashCommand } from './types.js';
+
+export const statsCommand: SlashCommand = {
+  data: new SlashCommandBuilder()
+    .setName('stats')
+    .setDescription("A member's points, accuracy and streaks in this server")
+    .setContexts(InteractionContextType.Guild)
+    .addUserOption((o) => o.setName('member').setDescription('Whose stats (default: yours)')),
+
+  async execute(interaction, ctx) {
+    if (!interaction.guildId) throw new UserError('/stats counts points per server: run it in a server channel.');
+    const user = interaction.options.getUser('member') ?? interaction.user;
+    const record = await ctx.stats.memberRecord(interaction.guildId, user.id, ctx.now());
+    await interaction.reply(renderStats(record, user.displayName ?? user.username));
+  },
+};

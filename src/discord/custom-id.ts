@@ -1,0 +1,80 @@
+import { GRADES, type Grade } from '../domain/types.js';
+
+/**
+ * Button custom ids: `v1:<action>:<id>[:<arg>]`. They carry an action and a row id, never an answer
+ * or a secret, and stay far below Discord's 100-character limit. Parsing never throws: anything
+ * malformed, from another version or unknown parses to `null`.
+ */
+export const CUSTOM_ID_VERSION = 'v1';
+export const CUSTOM_ID_MAX_LENGTH = 100;
+
+export type CustomId =
+  | { action: 'reveal'; roundId: number }
+  | { action: 'grade'; roundId: number; grade: Grade }
+  | { action: 'choose'; roundId: number; choice: number }
+  | { action: 'next'; roundId: number }
+  | { action: 'daily'; challengeId: number; choice: number };
+
+const PREFIX = {
+  reveal: 'rv',
+  grade: 'gr',
+  choose: 'ch',
+  next: 'nx',
+  daily: 'dc',
+} as const satisfies Record<CustomId['action'], string>;
+
+const GRADE_CODE = { again: '1', hard: '2', good: '3', easy: '4' } as const satisfies Record<Grade, string>;
+
+export function buildCustomId(id: CustomId): string {
+  const parts: (string | number)[] = [CUSTOM_ID_VERSION, PREFIX[id.action]];
+  switch (id.action) {
+    case 'reveal':
+    case 'next':
+      parts.push(id.roundId);
+      break;
+    case 'grade':
+      parts.push(id.roundId, GRADE_CODE[id.grade]);
+      break;
+    case 'choose':
+      parts.push(id.roundId, id.choice);
+      break;
+    case 'daily':
+      parts.push(id.challengeId, id.choice);
+      break;
+  }
+  return parts.join(':');
+}
+
+const ID = /^[1-9]\d{0,15}$/;
+
+export function parseCustomId(raw: unknown): CustomId | null {
+  if (typeof raw !== 'string' || raw.length > CUSTOM_ID_MAX_LENGTH) return null;
+  const [version, prefix, idText, arg, ...rest] = raw.split(':');
+  if (version !== CUSTOM_ID_VERSION || rest.length > 0 || idText === undefined || !ID.test(idText)) return null;
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id)) return null;
+  switch (prefix) {
+    case PREFIX.reveal:
+      return arg === undefined ? { action: 'reveal', roundId: id } : null;
+    case PREFIX.next:
+      return arg === undefined ? { action: 'next', roundId: id } : null;
+    case PREFIX.grade: {
+      const grade = GRADES.find((g) => GRADE_CODE[g] === arg);
+      return grade ? { action: 'grade', roundId: id, grade } : null;
+    }
+    case PREFIX.choose: {
+      const choice = parseChoice(arg);
+      return choice === null ? null : { action: 'choose', roundId: id, choice };
+    }
+    case PREFIX.daily: {
+      const choice = parseChoice(arg);
+      return choice === null ? null : { action: 'daily', challengeId: id, choice };
+    }
+    default:
+      return null;
+  }
+}
+
+function parseChoice(arg: string | undefined): number | null {
+  return arg !== undefined && /^[0-3]$/.test(arg) ? Number(arg) : null;
+}

@@ -1,0 +1,116 @@
+import { addDays, type IsoDate } from './time.js';
+
+/** A guild's daily-challenge settings, as far as the schedule cares. */
+export interface DailySchedule {
+  enabled: boolean;
+  /** Set when a posting failure paused the guild until an admin fixes it with /daily setup. */
+  paused: boolean;
+  /** `HH:MM`, 24-hour, in `timeZone`. */
+  time: string;
+  timeZone: string;
+  /** The first local date that may get a challenge: set at setup to today or tomorrow. */
+  startsOn: IsoDate;
+}
+
+/** Wall-clock reading of an instant in a timezone. */
+export interface LocalTime {
+  date: IsoDate;
+  /** `HH:MM`, 24-hour. */
+  time: string;
+}
+
+const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
+
+/** Parses `HH:MM` on a 24-hour clock (also accepts `H:MM`); null for anything else. */
+export function parseDailyTime(input: string): string | null {
+  const trimmed = input.trim();
+  const padded = /^\d:\d\d$/.test(trimmed) ? `0${trimmed}` : trimmed;
+  return TIME.test(padded) ? padded : null;
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The local date and time at `now` in a timezone. Formatters are cached: the tick reads thousands of guilds. */
+export function localTime(now: Date, timeZone: string): LocalTime {
+  let format = formatters.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const part of format.formatToParts(now)) parts[part.type] = part.value;
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
+}
+
+/**
+ * Whether a guild is due for its daily challenge at `now`: enabled and not paused, its local date
+ * has started (`startsOn`), the local wall clock has reached its time, and it has no challenge yet for
+ * that local date.
+ *
+ * Comparing wall-clock readings makes DST come out right: on the spring-forward day a time inside
+ * the skipped hour (02:30) is "reached" at 03:00, so it still posts once; on the fall-back day the
+ * repeated hour finds today's challenge already there. A challenge missed while the bot was down is
+ * due as soon as it returns, while that local day is still running.
+ */
+export function isDailyDue(schedule: DailySchedule, now: Date, lastChallengeDate: IsoDate | null): boolean {
+  if (!schedule.enabled || schedule.paused) return false;
+  const local = localTime(now, schedule.timeZone);
+  if (local.date < schedule.startsOn) return false;
+  if (lastChallengeDate !== null && lastChallengeDate >= local.date) return false;
+  return local.time >= schedule.time;
+}
+
+/** The first local date a newly set-up schedule posts on: today if its time is still ahead, else tomorrow. */
+export function firstDailyDate(time: string, timeZone: string, now: Date): IsoDate {
+  const local = localTime(now, timeZone);
+  return local.time < time ? local.date : addDays(local.date, 1);
+}
+
+/** The local date of the next post, for /daily status. */
+export function nextDailyDate(schedule: DailySchedule, now: Date, lastChallengeDate: IsoDate | null): IsoDate | null {
+  if (!schedule.enabled || schedule.paused) return null;
+  const local = localTime(now, schedule.timeZone);
+  let date = local.date < schedule.startsOn ? schedule.startsOn : local.date;
+  if (lastChallengeDate !== null && lastChallengeDate >= date) date = addDays(lastChallengeDate, 1);
+  return date;
+}
+
+/**
+ * The instant a local wall-clock time happens in a timezone. A time skipped by DST resolves to the
+ * moment the clock jumps past it (when the challenge would post); a repeated time to its first
+ * occurrence.
+ */
+export function zonedInstant(date: IsoDate, time: string, timeZone: string): Date {
+  const wanted = Date.parse(`${date}T${time}:00Z`);
+  // Start from the wall time read as UTC and correct by the zone's offset; two passes settle DST edges.
+  let guess = wanted;
+  for (let i = 0; i < 3; i++) {
+    const local = localTime(new Date(guess), timeZone);
+    const seen = Date.parse(`${local.date}T${local.time}:00Z`);
+    guess += wanted - seen;
+  }
+  const first = earliestMatch(guess, wanted, timeZone);
+  const reading = localTime(new Date(first), timeZone);
+  if (reading.date === date && reading.time === time) return new Date(first);
+  // Skipped by spring-forward: step to the first minute whose wall time is at or past the wanted one.
+  let probe = first - 3 * 3_600_000;
+  while (Date.parse(`${localTime(new Date(probe), timeZone).date}T${localTime(new Date(probe), timeZone).time}:00Z`) < wanted) {
+    probe += 60_000;
+  }
+  return new Date(probe);
+}
+
+function earliestMatch(guess: number, wanted: number, timeZone: string): number {
+  // On a fall-back day the same wall time happens twice; prefer the earlier (an hour before).
+  const earlier = guess - 3_600_000;
+  const reading = localTime(new Date(earlier), timeZone);
+  return Date.parse(`${reading.date}T${reading.time}:00Z`) === wanted ? earlier : guess;
+}

@@ -1,0 +1,34 @@
+/** A flashcard as members study it. */
+export interface Card {
+  id: string;
+  deckId: string;
+  question: string;
+  answer: string;
+  explanation: string | undefined;
+  /** Exactly three wrong options, or empty when the deck author gave none (e.g. imported cards). */
+  choices: readonly string[];
+  /** 1-based position in its deck, for "card 12 of 34". */
+  position: number;
+}
+
+export interface Deck {
+  id: string;
+  title: string;
+  description: string;
+  color: number;
+  cards: readonly Card[];
+}
+
+export type QuizMode = 'flashcard' | 'choice';
+
+/** Self-grades of a flashcard, in the order the buttons show them. */
+export const GRADES = ['again', 'hard', 'good', 'easy'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const CHOICE_LETTERS = ['A', 'B', 'C', 'D'] as const;
+export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
+
+/** What a graded answer was: a flashcard self-grade, or a choice that was right or wrong. */
+export type AnswerResult = Grade | 'right' | 'wrong';
+
+export type AnswerSource = 'quiz' | 'review' | 'daily';

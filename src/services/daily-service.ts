@@ -1,0 +1,357 @@
+import type { DeckLibrary } from '../decks/library.js';
+import { buildChoiceSet } from '../domain/choices.js';
+import { pickDailyCard } from '../domain/daily-cards.js';
+import {
+  firstDailyDate,
+  isDailyDue,
+  localTime,
+  nextDailyDate,
+  parseDailyTime,
+  zonedInstant,
+  type DailySchedule,
+} from '../domain/daily-schedule.js';
+import type { Random } from '../domain/random.js';
+import { awardedPoints } from '../domain/scoring.js';
+import { extendStudyStreak } from '../domain/streak.js';
+import { utcDay } from '../domain/time.js';
+import { canonicalTimeZone, suggestTimeZones } from '../domain/timezones.js';
+import type { Card, Deck } from '../domain/types.js';
+import type {
+  ClosingSummary,
+  DailyChallengeRow,
+  DailyRepository,
+  DailySettingsRow,
+} from '../db/repositories/daily-repository.js';
+import type { StatsRepository } from '../db/repositories/stats-repository.js';
+import { UserError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+/** What a challenge message shows: open with a live count, or closed with the result. */
+export interface ChallengeView {
+  challenge: DailyChallengeRow;
+  card: Card;
+  deck: Deck;
+  /** Members who have answered so far (open challenges). */
+  answered?: number;
+  closing?: ClosingSummary;
+}
+
+/** Why posting failed. Permanent failures (no access, deleted channel) pause the guild. */
+export class PublishError extends Error {
+  constructor(
+    readonly permanent: boolean,
+    readonly reason: string,
+  ) {
+    super(reason);
+    this.name = 'PublishError';
+  }
+}
+
+/** The Discord side of the daily challenge, implemented in discord/. */
+export interface ChallengePublisher {
+  post(channelId: string, view: ChallengeView): Promise<string>;
+  edit(channelId: string, messageId: string, view: ChallengeView): Promise<void>;
+  /** Finds a challenge message posted before a crash kept it from being recorded. */
+  findPosted(channelId: string, challengeId: number): Promise<string | undefined>;
+}
+
+export type DailyAnswerOutcome =
+  | { kind: 'gone' }
+  | { kind: 'closed'; view: ChallengeView }
+  | { kind: 'duplicate'; view: ChallengeView; previous: { choice: number | null; correct: boolean } | undefined }
+  | { kind: 'answered'; view: ChallengeView; choice: number; correct: boolean; points: number; dailyStreak: number; bestDailyStreak: number };
+
+export interface DailyStatus {
+  settings: DailySettingsRow | undefined;
+  nextPost: { date: string; at: Date } | null;
+  last: DailyChallengeRow | undefined;
+}
+
+export type PostResult =
+  | { kind: 'posted'; challenge: DailyChallengeRow }
+  | { kind: 'taken' }
+  | { kind: 'failed'; permanent: boolean; reason: string };
+
+const STALE_CLAIM_MS = 2 * 60_000;
+export const ALL_DECKS = 'all';
+
+export class DailyService {
+  private readonly refreshTimers = new Map<number, NodeJS.Timeout>();
+  private readonly lastRefresh = new Map<number, number>();
+
+  constructor(
+    private readonly decks: DeckLibrary,
+    private readonly daily: DailyRepository,
+    private readonly stats: StatsRepository,
+    private readonly publisher: ChallengePublisher,
+    private readonly random: Random,
+    private readonly logger: Logger,
+    private readonly options: { countRefreshMs: number } = { countRefreshMs: 10_000 },
+  ) {}
+
+  /**
+   * Validates and saves a guild's daily settings. Every bad value is refused with a message that
+   * says what to type instead, and nothing is saved. The first challenge comes at the next
+   * occurrence of the time.
+   */
+  async setup(input: { guildId: string; channelId: string; time: string; timeZone: string; deck: string | null; userId: string; now: Date }): Promise<DailyStatus> {
+    const time = parseDailyTime(input.time);
+    if (!time) {
+      throw new UserError(`"${input.time.slice(0, 20)}" is not a time on a 24-hour clock. Use HH:MM, for example 18:00 or 07:30.`);
+    }
+    const timeZone = canonicalTimeZone(input.timeZone);
+    if (!timeZone) {
+      throw new UserError(
+        `"${input.timeZone.slice(0, 40)}" is not an IANA timezone. Did you mean ${suggestTimeZones(input.timeZone).map((z) => `\`${z}\``).join(', ')}? ` +
+          'Names look like Europe/Berlin or America/New_York.',
+      );
+    }
+    const deckInput = (input.deck ?? ALL_DECKS).trim().toLowerCase();
+    let deckId: string | null = null;
+    if (deckInput !== ALL_DECKS) {
+      const deck = this.decks.deck(deckInput);
+      if (!deck) {
+        throw new UserError(`There is no deck called "${deckInput.slice(0, 40)}". Use \`all\` or one of: ${this.decks.decks.map((d) => `\`${d.id}\``).join(', ')}.`);
+      }
+      deckId = deck.id;
+    }
+    await this.daily.saveSettings({
+      guildId: input.guildId,
+      channelId: input.channelId,
+      time,
+      timeZone,
+      deckId,
+      startsOn: firstDailyDate(time, timeZone, input.now),
+      updatedBy: input.userId,
+      updatedAt: input.now,
+    });
+    return this.status(input.guildId, input.now);
+  }
+
+  async disable(guildId: string, userId: string, now: Date): Promise<void> {
+    if (!(await this.daily.disable(guildId, userId, now))) {
+      throw new UserError('The daily challenge is not set up in this server. Set it up with /daily setup.');
+    }
+  }
+
+  async status(guildId: string, now: Date): Promise<DailyStatus> {
+    const [settings, last] = await Promise.all([this.daily.settings(guildId), this.daily.lastChallenge(guildId)]);
+    let nextPost: DailyStatus['nextPost'] = null;
+    if (settings) {
+      const date = nextDailyDate(scheduleOf(settings), now, lastScheduledDate(last));
+      if (date) nextPost = { date, at: zonedInstant(date, settings.time, settings.timeZone) };
+    }
+    return { settings, nextPost, last };
+  }
+
+  /** /daily now: posts a challenge at once and closes the current one. */
+  async postNow(guildId: string, now: Date): Promise<PostResult> {
+    const settings = await this.daily.settings(guildId);
+    if (!settings) throw new UserError('The daily challenge is not set up in this server yet. Run /daily setup first.');
+    if (!settings.enabled) throw new UserError('The daily challenge is disabled in this server. Run /daily setup to turn it back on.');
+    if (settings.pausedReason) {
+      throw new UserError(`The daily challenge is paused: ${settings.pausedReason}. Fix it, then run /daily setup again.`);
+    }
+    return this.publish(settings, 'manual', localTime(now, settings.timeZone).date, now);
+  }
+
+  /**
+   * One scheduler tick: posts for every guild that is due, one guild at a time, so a failing guild
+   * never holds up the others. Also settles claims left by a crash between posting and recording.
+   */
+  async tick(now: Date): Promise<{ due: number; posted: number; failed: number }> {
+    const schedules = await this.daily.activeSchedules();
+    let due = 0;
+    let posted = 0;
+    let failed = 0;
+    for (const { settings, lastDate } of schedules) {
+      try {
+        if (lastDate !== null && lastDate === localTime(now, settings.timeZone).date) {
+          await this.settleStaleClaim(settings, now);
+          continue;
+        }
+        if (!isDailyDue(scheduleOf(settings), now, lastDate)) continue;
+        due++;
+        const result = await this.publish(settings, 'scheduled', localTime(now, settings.timeZone).date, now);
+        if (result.kind === 'posted') posted++;
+        if (result.kind === 'failed') failed++;
+      } catch (error) {
+        failed++;
+        this.logger.error({ err: error, guildId: settings.guildId }, 'daily challenge tick failed for a guild');
+      }
+    }
+    return { due, posted, failed };
+  }
+
+  /** The pure "is it due?" for the schedules, exposed for the tick benchmark. */
+  dueGuilds(rows: { settings: DailySettingsRow; lastDate: string | null }[], now: Date): string[] {
+    return rows.filter((r) => isDailyDue(scheduleOf(r.settings), now, r.lastDate)).map((r) => r.settings.guildId);
+  }
+
+  async answer(challengeId: number, userId: string, choice: number, now: Date): Promise<DailyAnswerOutcome> {
+    const challenge = await this.daily.challenge(challengeId);
+    const view = challenge && this.viewOf(challenge);
+    if (!challenge || !view) return { kind: 'gone' };
+    if (challenge.status !== 'open') return { kind: 'closed', view };
+    const correct = choice === challenge.correctIndex;
+    const points = awardedPoints('daily', correct ? 'right' : 'wrong', false);
+    const totals = await this.stats.memberTotals(challenge.guildId, userId);
+    const today = utcDay(now);
+    const studyStreak = extendStudyStreak(
+      { current: totals?.studyStreak ?? 0, best: totals?.bestStudyStreak ?? 0, lastDay: totals?.lastStudyDay ?? null },
+      today,
+    );
+    const written = await this.daily.recordAnswer({
+      challengeId,
+      guildId: challenge.guildId,
+      userId,
+      deckId: challenge.deckId,
+      cardId: challenge.cardId,
+      choice,
+      correct,
+      points,
+      answeredAt: now,
+      awardDay: today,
+      studyStreak,
+    });
+    if (written.kind === 'closed') return { kind: 'closed', view };
+    if (written.kind === 'duplicate') {
+      return { kind: 'duplicate', view, previous: await this.daily.memberAnswer(challengeId, userId) };
+    }
+    this.scheduleCountRefresh(challengeId);
+    return { kind: 'answered', view, choice, correct, points, dailyStreak: written.dailyStreak, bestDailyStreak: written.bestDailyStreak };
+  }
+
+  /** Stops pending message refreshes (shutdown, tests). */
+  stop(): void {
+    for (const timer of this.refreshTimers.values()) clearTimeout(timer);
+    this.refreshTimers.clear();
+  }
+
+  private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date): Promise<PostResult> {
+    const pool = this.pool(settings.deckId);
+    if (pool.length === 0) {
+      await this.daily.pause(settings.guildId, `the deck "${settings.deckId}" is no longer loaded`, now);
+      return { kind: 'failed', permanent: true, reason: 'deck missing' };
+    }
+    const card = pickDailyCard(pool, await this.daily.cardUsage(settings.guildId), this.random);
+    const deck = this.decks.deck(card.deckId) as Deck;
+    const { options, correctIndex } = buildChoiceSet(card, deck, this.random);
+    const claimed = await this.daily.claim({
+      guildId: settings.guildId,
+      localDate,
+      kind,
+      channelId: settings.channelId,
+      deckId: deck.id,
+      cardId: card.id,
+      options,
+      correctIndex,
+      claimedAt: now,
+    });
+    if (!claimed) return { kind: 'taken' };
+    let messageId: string;
+    try {
+      messageId = await this.publisher.post(settings.channelId, { challenge: { ...claimed, status: 'open' }, card, deck });
+    } catch (error) {
+      await this.daily.release(claimed.id);
+      const failure = error instanceof PublishError ? error : new PublishError(false, error instanceof Error ? error.message : String(error));
+      if (failure.permanent) {
+        await this.daily.pause(settings.guildId, failure.reason, now);
+        this.logger.warn({ guildId: settings.guildId, reason: failure.reason }, 'daily challenge paused');
+      } else {
+        await this.daily.recordError(settings.guildId, failure.reason, now);
+        this.logger.warn({ guildId: settings.guildId, reason: failure.reason }, 'daily challenge post failed; the next tick retries');
+      }
+      return { kind: 'failed', permanent: failure.permanent, reason: failure.reason };
+    }
+    await this.daily.markPosted(claimed.id, messageId, now);
+    const posted = { ...claimed, status: 'open' as const, messageId, postedAt: now };
+    await this.closePrevious(settings.guildId, posted.id, now);
+    return { kind: 'posted', challenge: posted };
+  }
+
+  private async closePrevious(guildId: string, id: number, now: Date): Promise<void> {
+    for (const previous of await this.daily.openBefore(guildId, id)) {
+      const closing = await this.daily.close(previous.id, now);
+      this.cancelRefresh(previous.id);
+      const view = this.viewOf(previous);
+      if (!closing || !view || !previous.messageId) continue;
+      try {
+        await this.publisher.edit(previous.channelId, previous.messageId, { ...view, challenge: { ...previous, status: 'closed' }, closing });
+      } catch (error) {
+        this.logger.warn({ err: error, guildId, challengeId: previous.id }, 'could not edit the closed challenge message');
+      }
+    }
+  }
+
+  /** A claim with no message after a while: find the post a crash left unrecorded, or give the claim back. */
+  private async settleStaleClaim(settings: DailySettingsRow, now: Date): Promise<void> {
+    const last = await this.daily.lastChallenge(settings.guildId);
+    if (!last || last.status !== 'claimed' || now.getTime() - last.claimedAt.getTime() < STALE_CLAIM_MS) return;
+    const messageId = await this.publisher.findPosted(last.channelId, last.id).catch(() => undefined);
+    if (messageId) {
+      await this.daily.markPosted(last.id, messageId, now);
+      await this.closePrevious(settings.guildId, last.id, now);
+      this.logger.info({ guildId: settings.guildId, challengeId: last.id }, 'recovered a challenge posted before a crash');
+    } else {
+      await this.daily.release(last.id);
+      this.logger.info({ guildId: settings.guildId, challengeId: last.id }, 'released a stale claim; the next tick posts again');
+    }
+  }
+
+  private scheduleCountRefresh(challengeId: number): void {
+    if (this.refreshTimers.has(challengeId)) return;
+    const since = Date.now() - (this.lastRefresh.get(challengeId) ?? 0);
+    const delay = Math.max(0, this.options.countRefreshMs - since);
+    const timer = setTimeout(() => {
+      this.refreshTimers.delete(challengeId);
+      this.lastRefresh.set(challengeId, Date.now());
+      void this.refreshCount(challengeId);
+    }, delay);
+    timer.unref();
+    this.refreshTimers.set(challengeId, timer);
+  }
+
+  private cancelRefresh(challengeId: number): void {
+    clearTimeout(this.refreshTimers.get(challengeId));
+    this.refreshTimers.delete(challengeId);
+    this.lastRefresh.delete(challengeId);
+  }
+
+  private async refreshCount(challengeId: number): Promise<void> {
+    try {
+      const challenge = await this.daily.challenge(challengeId);
+      const view = challenge && this.viewOf(challenge);
+      if (!challenge || !view || challenge.status !== 'open' || !challenge.messageId) return;
+      const { answered } = await this.daily.counts(challengeId);
+      await this.publisher.edit(challenge.channelId, challenge.messageId, { ...view, answered });
+    } catch (error) {
+      this.logger.warn({ err: error, challengeId }, 'could not refresh the answer count');
+    }
+  }
+
+  private pool(deckId: string | null): Card[] {
+    if (deckId === null) return this.decks.decks.flatMap((d) => d.cards);
+    return [...(this.decks.deck(deckId)?.cards ?? [])];
+  }
+
+  viewOf(challenge: DailyChallengeRow): ChallengeView | undefined {
+    const card = this.decks.card(challenge.cardId);
+    const deck = this.decks.deck(challenge.deckId);
+    return card && deck ? { challenge, card, deck } : undefined;
+  }
+}
+
+function scheduleOf(settings: DailySettingsRow): DailySchedule {
+  return {
+    enabled: settings.enabled,
+    paused: settings.pausedReason !== null,
+    time: settings.time,
+    timeZone: settings.timeZone,
+    startsOn: settings.startsOn,
+  };
+}
+
+function lastScheduledDate(last: DailyChallengeRow | undefined): string | null {
+  return last?.localDate ?? null;
+}

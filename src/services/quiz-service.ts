@@ -1,0 +1,211 @@
+import type { DeckLibrary } from '../decks/library.js';
+import { pickQuizCard } from '../domain/card-pick.js';
+import { buildChoiceSet } from '../domain/choices.js';
+import type { Random } from '../domain/random.js';
+import { awardedPoints, isCorrect } from '../domain/scoring.js';
+import { extendStudyStreak } from '../domain/streak.js';
+import { utcDay } from '../domain/time.js';
+import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
+import type { Round, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import { UserError } from '../errors.js';
+
+/** A card on screen: what renderers need to draw a round. */
+export interface RoundView {
+  round: Round;
+  deck: Deck;
+  card: Card;
+}
+
+export type PressRefusal =
+  /** The custom id points at no round (deleted, or from another installation). */
+  | { kind: 'gone' }
+  /** Someone other than the member who ran the command pressed. */
+  | { kind: 'not-owner'; view: RoundView };
+
+export type GradeOutcome =
+  | PressRefusal
+  | { kind: 'already-graded'; view: RoundView }
+  | {
+      kind: 'graded';
+      view: RoundView;
+      result: AnswerResult;
+      /** The option pressed, in choice mode. */
+      chosen: number | undefined;
+      correct: boolean;
+      points: number;
+      /** True when the card had already earned points today, so this answer earned none. */
+      alreadyEarnedToday: boolean;
+      totalPoints: number | null;
+      studyStreak: number;
+    };
+
+export interface StartQuizInput {
+  deckId: string;
+  mode: QuizMode;
+  userId: string;
+  guildId: string | null;
+  channelId: string;
+  isPrivate: boolean;
+  now: Date;
+}
+
+const RECENT_WINDOW = 50;
+
+export class QuizService {
+  constructor(
+    private readonly decks: DeckLibrary,
+    private readonly rounds: RoundsRepository,
+    private readonly random: Random,
+  ) {}
+
+  requireDeck(deckId: string): Deck {
+    const deck = this.decks.deck(deckId);
+    if (deck) return deck;
+    const list = this.decks.decks.map((d) => `\`${d.id}\``).join(', ');
+    throw new UserError(`There is no deck called "${deckId.slice(0, 40)}". Try one of: ${list}.`);
+  }
+
+  /** Serves a new card of a deck to a member and records the round. */
+  async startQuiz(input: StartQuizInput): Promise<RoundView> {
+    const deck = this.requireDeck(input.deckId);
+    const recent = await this.rounds.recentCardIds(input.userId, deck.id, Math.min(RECENT_WINDOW, deck.cards.length - 1));
+    return this.serve(deck, recent, input);
+  }
+
+  /** "Next card": another card of the same deck, in the same mode and privacy, for the same member. */
+  async nextCard(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
+    const previous = await this.resolve(roundId, userId);
+    if ('kind' in previous) return previous;
+    const { round, deck } = previous;
+    const recent = await this.rounds.recentCardIds(userId, deck.id, Math.min(RECENT_WINDOW, deck.cards.length - 1));
+    return this.serve(deck, recent, {
+      deckId: deck.id,
+      mode: round.mode,
+      userId,
+      guildId: round.guildId,
+      channelId: round.channelId,
+      isPrivate: round.isPrivate,
+      now,
+    });
+  }
+
+  async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
+    const round = await this.rounds.revealOwned(roundId, userId, now);
+    if (round) return this.viewOf(round) ?? { kind: 'gone' };
+    return this.refusal(roundId);
+  }
+
+  /** Grades a flashcard with the member's self-grade, or a choice by its index (0–3). */
+  async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date): Promise<GradeOutcome> {
+    const today = utcDay(now);
+    const found = await this.rounds.findForGrading(roundId, today);
+    if (!found) return { kind: 'gone' };
+    const view = this.viewOf(found.round);
+    if (!view) return { kind: 'gone' };
+    if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
+    if (found.round.answeredAt) return { kind: 'already-graded', view };
+
+    const result = resultOf(found.round, answer);
+    if (!result) return { kind: 'already-graded', view };
+    const correct = isCorrect(result);
+    const points = found.round.guildId ? awardedPoints(found.round.source, result, found.earnedToday) : 0;
+    const studyStreak = extendStudyStreak(found.studyStreak, today);
+    const record = {
+      roundId,
+      source: found.round.source,
+      guildId: found.round.guildId,
+      userId,
+      deckId: view.deck.id,
+      cardId: view.card.id,
+      result,
+      correct,
+      answeredAt: now,
+      awardDay: today,
+      studyStreak,
+    };
+    let outcome;
+    try {
+      outcome = await this.rounds.recordGrade({ ...record, points });
+    } catch (error) {
+      // Another round of the same card earned its points today a moment ago: record this one with none.
+      if (!isOncePerDayViolation(error)) throw error;
+      outcome = await this.rounds.recordGrade({ ...record, points: 0 });
+      return this.graded(view, result, chosenOf(answer), correct, 0, true, outcome, studyStreak.current);
+    }
+    return this.graded(view, result, chosenOf(answer), correct, points, found.earnedToday && correct, outcome, studyStreak.current);
+  }
+
+  private graded(
+    view: RoundView,
+    result: AnswerResult,
+    chosen: number | undefined,
+    correct: boolean,
+    points: number,
+    alreadyEarnedToday: boolean,
+    outcome: { recorded: boolean; totalPoints: number | null },
+    studyStreak: number,
+  ): GradeOutcome {
+    if (!outcome.recorded) return { kind: 'already-graded', view };
+    return { kind: 'graded', view, result, chosen, correct, points, alreadyEarnedToday, totalPoints: outcome.totalPoints, studyStreak };
+  }
+
+  private async serve(deck: Deck, recent: string[], input: StartQuizInput): Promise<RoundView> {
+    const card = pickQuizCard(deck, recent, this.random);
+    const choiceSet = input.mode === 'choice' ? buildChoiceSet(card, deck, this.random) : undefined;
+    const round = await this.rounds.create({
+      source: 'quiz',
+      ownerId: input.userId,
+      guildId: input.guildId,
+      channelId: input.channelId,
+      deckId: deck.id,
+      cardId: card.id,
+      mode: input.mode,
+      choiceOrder: choiceSet?.options ?? null,
+      correctIndex: choiceSet?.correctIndex ?? null,
+      isPrivate: input.isPrivate,
+      createdAt: input.now,
+    });
+    return { round, deck, card };
+  }
+
+  private async resolve(roundId: number, userId: string): Promise<RoundView | PressRefusal> {
+    const round = await this.rounds.findById(roundId);
+    const view = round && this.viewOf(round);
+    if (!view) return { kind: 'gone' };
+    if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
+    return view;
+  }
+
+  private async refusal(roundId: number): Promise<PressRefusal> {
+    const round = await this.rounds.findById(roundId);
+    const view = round && this.viewOf(round);
+    return view ? { kind: 'not-owner', view } : { kind: 'gone' };
+  }
+
+  /** The deck and card of a round; undefined when its deck or card was removed since. */
+  viewOf(round: Round): RoundView | undefined {
+    const deck = this.decks.deck(round.deckId);
+    const card = this.decks.card(round.cardId);
+    return deck && card ? { round, deck, card } : undefined;
+  }
+}
+
+function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): AnswerResult | undefined {
+  if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
+  if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
+  return answer.choice === round.correctIndex ? 'right' : 'wrong';
+}
+
+function chosenOf(answer: { grade: Grade } | { choice: number }): number | undefined {
+  return 'choice' in answer ? answer.choice : undefined;
+}
+
+function isOncePerDayViolation(error: unknown): boolean {
+  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
+    const err = e as { code?: string; constraint_name?: string; constraint?: string; message?: string };
+    if (err.code === '23505' && `${err.constraint_name ?? err.constraint ?? err.message}`.includes('answers_card_points_once_a_day')) {
+      return true;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,70 @@
+import type { DeckLibrary } from '../decks/library.js';
+import { currentStudyStreak } from '../domain/streak.js';
+import { utcDay } from '../domain/time.js';
+import type { Deck } from '../domain/types.js';
+import type { StatsRepository } from '../db/repositories/stats-repository.js';
+import type { DeckRecord, LeaderboardRepository } from '../db/repositories/leaderboard-repository.js';
+import { periodStart } from '../domain/periods.js';
+
+export interface MemberRecord {
+  userId: string;
+  points: number;
+  answers: number;
+  correct: number;
+  /** Share of correct answers, 0–1, or null before the first answer. */
+  accuracy: number | null;
+  studyStreak: { current: number; best: number };
+  dailyStreak: { current: number; best: number };
+  weekPoints: number;
+  monthPoints: number;
+  /** Answers and correct answers per deck, in this guild. */
+  decks: (DeckRecord & { title: string })[];
+}
+
+export interface DeckProgress {
+  deck: Deck;
+  answered: number;
+}
+
+export class StatsService {
+  constructor(
+    private readonly decks: DeckLibrary,
+    private readonly stats: StatsRepository,
+    private readonly boards: LeaderboardRepository,
+  ) {}
+
+  async memberRecord(guildId: string, userId: string, now: Date): Promise<MemberRecord> {
+    const timeZone = (await this.boards.guildTimeZone(guildId)) ?? 'UTC';
+    const week = periodStart('week', now, timeZone) as Date;
+    const month = periodStart('month', now, timeZone) as Date;
+    const [row, periods, decks] = await Promise.all([
+      this.stats.memberTotals(guildId, userId),
+      this.boards.memberPeriodPoints(guildId, userId, week, month),
+      this.boards.memberDecks(guildId, userId),
+    ]);
+    const answers = row?.answers ?? 0;
+    const correct = row?.correct ?? 0;
+    return {
+      userId,
+      points: row?.points ?? 0,
+      answers,
+      correct,
+      accuracy: answers > 0 ? correct / answers : null,
+      studyStreak: {
+        current: row ? currentStudyStreak({ current: row.studyStreak, best: row.bestStudyStreak, lastDay: row.lastStudyDay }, utcDay(now)) : 0,
+        best: row?.bestStudyStreak ?? 0,
+      },
+      dailyStreak: { current: row?.dailyStreak ?? 0, best: row?.bestDailyStreak ?? 0 },
+      weekPoints: periods.week,
+      monthPoints: periods.month,
+      decks: decks
+        .map((d) => ({ ...d, title: this.decks.deck(d.deckId)?.title ?? d.deckId }))
+        .sort((a, b) => b.answers - a.answers || a.deckId.localeCompare(b.deckId)),
+    };
+  }
+
+  async deckProgress(userId: string): Promise<DeckProgress[]> {
+    const answered = await this.stats.answeredCardsByDeck(userId);
+    return this.decks.decks.map((deck) => ({ deck, answered: answered.get(deck.id) ?? 0 }));
+  }
+}

@@ -1,0 +1,37 @@
+import type { PublishError} from '../../src/services/daily-service.js';
+import { type ChallengePublisher, type ChallengeView } from '../../src/services/daily-service.js';
+
+/** The Discord boundary of the daily challenge, in memory: records posts and edits, fails on demand. */
+export class MemoryPublisher implements ChallengePublisher {
+  posts: { channelId: string; messageId: string; view: ChallengeView }[] = [];
+  edits: { channelId: string; messageId: string; view: ChallengeView; at: number }[] = [];
+  private failures = new Map<string, PublishError>();
+  private next = 1;
+
+  failChannel(channelId: string, error: PublishError | undefined): void {
+    if (error) this.failures.set(channelId, error);
+    else this.failures.delete(channelId);
+  }
+
+  async post(channelId: string, view: ChallengeView): Promise<string> {
+    await Promise.resolve();
+    const failure = this.failures.get(channelId);
+    if (failure) throw failure;
+    const messageId = `m${this.next++}`;
+    this.posts.push({ channelId, messageId, view });
+    return messageId;
+  }
+
+  async edit(channelId: string, messageId: string, view: ChallengeView): Promise<void> {
+    await Promise.resolve();
+    this.edits.push({ channelId, messageId, view, at: Date.now() });
+  }
+
+  async findPosted(_channelId: string, challengeId: number): Promise<string | undefined> {
+    return this.posts.find((p) => p.view.challenge.id === challengeId)?.messageId;
+  }
+
+  postsIn(channelId: string) {
+    return this.posts.filter((p) => p.channelId === channelId);
+  }
+}
