@@ -4,6 +4,7 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
+import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
@@ -12,13 +13,15 @@ import type { Deck } from './domain/types.js';
 import { COMMANDS } from './discord/commands/index.js';
 import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
+import { DiscordDirectMessenger } from './discord/direct-messenger.js';
 import { registerCommands } from './discord/register-commands.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
-import { runDailyTick, scheduleDailyJob } from './jobs/daily-job.js';
+import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
 import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
+import { ReviewService } from './services/review-service.js';
 import { StatsService } from './services/stats-service.js';
 
 export interface AppDeps {
@@ -42,7 +45,7 @@ export interface App {
   state: BotStateRepository;
   /** Logs in and resolves once the gateway session is ready and commands are registered. */
   start(token: string): Promise<void>;
-  /** Runs one daily-challenge tick now. */
+  /** Runs one scheduler tick now (daily challenge, then review reminders). */
   tick(): Promise<void>;
   /** Stops the scheduler and new interactions, lets those in flight finish, closes the gateway (not the database). */
   stop(timeoutMs: number): Promise<void>;
@@ -55,6 +58,7 @@ export function createApp(deps: AppDeps): App {
   const state = new BotStateRepository(deps.database);
   const statsRepository = new StatsRepository(deps.database);
   const boards = new LeaderboardRepository(deps.database);
+  const memory = new MemoryRepository(deps.database);
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
@@ -64,17 +68,21 @@ export function createApp(deps: AppDeps): App {
     library,
     new DailyRepository(deps.database),
     statsRepository,
+    memory,
     new DiscordChallengePublisher(client),
     random,
     deps.logger.child({ feature: 'daily' }),
     { countRefreshMs: deps.countRefreshMs ?? 10_000 },
   );
+  const rounds = new RoundsRepository(deps.database);
+  const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));
   const context: BotContext = {
     decks: library,
-    quiz: new QuizService(library, new RoundsRepository(deps.database), random),
+    quiz: new QuizService(library, rounds, random),
     stats: new StatsService(library, statsRepository, boards),
     daily,
     leaderboard: new LeaderboardService(boards),
+    review,
     now,
     logger: deps.logger,
   };
@@ -83,7 +91,14 @@ export function createApp(deps: AppDeps): App {
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
 
-  const jobDeps = { daily, isReady: () => client.isReady(), logger: deps.logger.child({ feature: 'daily' }), now };
+  const jobDeps = {
+    daily,
+    review,
+    messenger: new DiscordDirectMessenger(client),
+    isReady: () => client.isReady(),
+    logger: deps.logger.child({ feature: 'jobs' }),
+    now,
+  };
   let job: ScheduledTask | undefined;
 
   return {
@@ -111,12 +126,12 @@ export function createApp(deps: AppDeps): App {
         deps.logger.error({ err: error }, 'could not register commands');
       }
       if (deps.scheduler ?? true) {
-        job = scheduleDailyJob(jobDeps);
+        job = scheduleMinuteJob(jobDeps);
         // Catch up at once on a challenge missed while the bot was down, rather than at the next minute.
-        void runDailyTick(jobDeps, now()).catch((error: unknown) => deps.logger.error({ err: error }, 'daily catch-up tick failed'));
+        void runMinuteTick(jobDeps, now());
       }
     },
-    tick: () => runDailyTick(jobDeps, now()),
+    tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
       await job?.stop();
       daily.stop();

@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   date,
+  doublePrecision,
   index,
   integer,
   jsonb,
@@ -40,6 +41,10 @@ export const rounds = pgTable(
     createdAt: at().notNull(),
     revealedAt: at(),
     answeredAt: at(),
+    /** In a /review session: how many cards were reviewed before this one. */
+    reviewedBefore: integer().notNull().default(0),
+    /** The deck filter a /review session was started with; null for all decks. */
+    reviewDeck: text(),
   },
   (t) => [index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt)],
 );
@@ -166,3 +171,78 @@ export const botState = pgTable('bot_state', {
   value: text().notNull(),
   updatedAt: at().notNull(),
 });
+
+/**
+ * A member's memory of one card: every field ts-fsrs needs to schedule it. It belongs to the member,
+ * not the guild, so studying in two servers or in DMs builds one progress.
+ */
+export const cardMemory = pgTable(
+  'card_memory',
+  {
+    userId: text().notNull(),
+    cardId: text().notNull(),
+    deckId: text().notNull(),
+    due: at().notNull(),
+    stability: doublePrecision().notNull(),
+    difficulty: doublePrecision().notNull(),
+    elapsedDays: integer().notNull(),
+    scheduledDays: integer().notNull(),
+    learningSteps: integer().notNull(),
+    reps: integer().notNull(),
+    lapses: integer().notNull(),
+    /** ts-fsrs State: 0 new, 1 learning, 2 review, 3 relearning. */
+    state: smallint().notNull(),
+    lastReview: at(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.cardId] }), index('card_memory_user_due_idx').on(t.userId, t.due)],
+);
+
+/** Every review with what FSRS saw, so parameters can be fitted to a member's history later. */
+export const reviewLogs = pgTable(
+  'review_logs',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text().notNull(),
+    cardId: text().notNull(),
+    deckId: text().notNull(),
+    source: text().$type<AnswerSource>().notNull(),
+    roundId: bigint({ mode: 'number' }).references(() => rounds.id, { onDelete: 'set null' }),
+    challengeId: bigint({ mode: 'number' }).references(() => dailyChallenges.id, { onDelete: 'set null' }),
+    /** ts-fsrs Rating: 1 again, 2 hard, 3 good, 4 easy. */
+    rating: smallint().notNull(),
+    /** The card's state when it was reviewed. */
+    state: smallint().notNull(),
+    due: at().notNull(),
+    stability: doublePrecision().notNull(),
+    difficulty: doublePrecision().notNull(),
+    elapsedDays: integer().notNull(),
+    lastElapsedDays: integer().notNull(),
+    scheduledDays: integer().notNull(),
+    learningSteps: integer().notNull(),
+    review: at().notNull(),
+  },
+  (t) => [
+    index('review_logs_user_review_idx').on(t.userId, t.review),
+    // A round is reviewed once, whatever presses arrive.
+    uniqueIndex('review_logs_round_once').on(t.roundId),
+    uniqueIndex('review_logs_challenge_member_once').on(t.challengeId, t.userId),
+  ],
+);
+
+/** A member's spaced-repetition settings. Absent row: the defaults. */
+export const memberSettings = pgTable(
+  'member_settings',
+  {
+    userId: text().primaryKey(),
+    newPerDay: integer().notNull().default(10),
+    retention: doublePrecision().notNull().default(0.9),
+    timeZone: text().notNull().default('UTC'),
+    reminderEnabled: boolean().notNull().default(false),
+    /** Local hour (0–23) of the daily reminder DM. */
+    reminderHour: smallint(),
+    /** The member's local date of the last reminder check: one DM a day at most. */
+    lastReminderDate: date({ mode: 'string' }),
+    updatedAt: at().notNull(),
+  },
+  (t) => [index('member_settings_reminder_idx').on(t.reminderEnabled)],
+);

@@ -3,6 +3,7 @@ import type { Logger } from '../logger.js';
 import type { QuizService } from '../services/quiz-service.js';
 import type { DailyService } from '../services/daily-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
+import type { ReviewService } from '../services/review-service.js';
 import type { StatsService } from '../services/stats-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
@@ -12,6 +13,7 @@ export interface BotContext {
   stats: StatsService;
   daily: DailyService;
   leaderboard: LeaderboardService;
+  review: ReviewService;
   now: () => Date;
   logger: Logger;
 }

@@ -1,4 +1,3 @@
-import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from '../logger.js';
 import type { DailyService } from '../services/daily-service.js';
 
@@ -11,19 +10,4 @@ export async function runDailyTick(deps: { daily: DailyService; isReady: () => b
   const started = performance.now();
   const result = await deps.daily.tick(now);
   if (result.due > 0) deps.logger.info({ ...result, ms: Math.round(performance.now() - started) }, 'daily tick');
-}
-
-/** Ticks every minute; a tick still running when the next is due is skipped, not overlapped. */
-export function scheduleDailyJob(deps: { daily: DailyService; isReady: () => boolean; logger: Logger; now: () => Date }): ScheduledTask {
-  return cron.schedule(
-    '* * * * *',
-    async () => {
-      try {
-        await runDailyTick(deps, deps.now());
-      } catch (error) {
-        deps.logger.error({ err: error }, 'daily tick failed');
-      }
-    },
-    { name: 'daily-challenge', noOverlap: true },
-  );
 }

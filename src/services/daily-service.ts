@@ -12,6 +12,7 @@ import {
 } from '../domain/daily-schedule.js';
 import type { Random } from '../domain/random.js';
 import { awardedPoints } from '../domain/scoring.js';
+import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import { canonicalTimeZone, suggestTimeZones } from '../domain/timezones.js';
@@ -23,6 +24,7 @@ import type {
   DailySettingsRow,
 } from '../db/repositories/daily-repository.js';
 import type { StatsRepository } from '../db/repositories/stats-repository.js';
+import type { MemoryRepository } from '../db/repositories/memory-repository.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -83,6 +85,7 @@ export class DailyService {
     private readonly decks: DeckLibrary,
     private readonly daily: DailyRepository,
     private readonly stats: StatsRepository,
+    private readonly memory: MemoryRepository,
     private readonly publisher: ChallengePublisher,
     private readonly random: Random,
     private readonly logger: Logger,
@@ -195,7 +198,12 @@ export class DailyService {
     if (challenge.status !== 'open') return { kind: 'closed', view };
     const correct = choice === challenge.correctIndex;
     const points = awardedPoints('daily', correct ? 'right' : 'wrong', false);
-    const totals = await this.stats.memberTotals(challenge.guildId, userId);
+    const [totals, memory, settings] = await Promise.all([
+      this.stats.memberTotals(challenge.guildId, userId),
+      this.memory.memory(userId, challenge.cardId),
+      this.memory.settings(userId),
+    ]);
+    const reviewed = review(memory, correct ? 'right' : 'wrong', now, settings.retention);
     const today = utcDay(now);
     const studyStreak = extendStudyStreak(
       { current: totals?.studyStreak ?? 0, best: totals?.bestStudyStreak ?? 0, lastDay: totals?.lastStudyDay ?? null },
@@ -213,6 +221,16 @@ export class DailyService {
       answeredAt: now,
       awardDay: today,
       studyStreak,
+      memory: {
+        userId,
+        cardId: challenge.cardId,
+        deckId: challenge.deckId,
+        source: 'daily',
+        roundId: null,
+        challengeId,
+        next: reviewed.next,
+        log: reviewed.log,
+      },
     });
     if (written.kind === 'closed') return { kind: 'closed', view };
     if (written.kind === 'duplicate') {

@@ -3,6 +3,7 @@ import { pickQuizCard } from '../domain/card-pick.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import type { Random } from '../domain/random.js';
 import { awardedPoints, isCorrect } from '../domain/scoring.js';
+import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
@@ -37,6 +38,8 @@ export type GradeOutcome =
       alreadyEarnedToday: boolean;
       totalPoints: number | null;
       studyStreak: number;
+      /** When the card comes back for review after this answer. */
+      nextDue: Date;
     };
 
 export interface StartQuizInput {
@@ -110,6 +113,7 @@ export class QuizService {
     const correct = isCorrect(result);
     const points = found.round.guildId ? awardedPoints(found.round.source, result, found.earnedToday) : 0;
     const studyStreak = extendStudyStreak(found.studyStreak, today);
+    const { next, log } = review(found.memory, result, now, found.retention);
     const record = {
       roundId,
       source: found.round.source,
@@ -119,9 +123,20 @@ export class QuizService {
       cardId: view.card.id,
       result,
       correct,
+      choice: chosenOf(answer) ?? null,
       answeredAt: now,
       awardDay: today,
       studyStreak,
+      memory: {
+        userId,
+        cardId: view.card.id,
+        deckId: view.deck.id,
+        source: found.round.source,
+        roundId,
+        challengeId: null,
+        next,
+        log,
+      },
     };
     let outcome;
     try {
@@ -130,9 +145,9 @@ export class QuizService {
       // Another round of the same card earned its points today a moment ago: record this one with none.
       if (!isOncePerDayViolation(error)) throw error;
       outcome = await this.rounds.recordGrade({ ...record, points: 0 });
-      return this.graded(view, result, chosenOf(answer), correct, 0, true, outcome, studyStreak.current);
+      return this.graded(view, result, chosenOf(answer), correct, 0, true, outcome, studyStreak.current, next.due);
     }
-    return this.graded(view, result, chosenOf(answer), correct, points, found.earnedToday && correct, outcome, studyStreak.current);
+    return this.graded(view, result, chosenOf(answer), correct, points, found.earnedToday && correct, outcome, studyStreak.current, next.due);
   }
 
   private graded(
@@ -144,9 +159,10 @@ export class QuizService {
     alreadyEarnedToday: boolean,
     outcome: { recorded: boolean; totalPoints: number | null },
     studyStreak: number,
+    nextDue: Date,
   ): GradeOutcome {
     if (!outcome.recorded) return { kind: 'already-graded', view };
-    return { kind: 'graded', view, result, chosen, correct, points, alreadyEarnedToday, totalPoints: outcome.totalPoints, studyStreak };
+    return { kind: 'graded', view, result, chosen, correct, points, alreadyEarnedToday, totalPoints: outcome.totalPoints, studyStreak, nextDue };
   }
 
   private async serve(deck: Deck, recent: string[], input: StartQuizInput): Promise<RoundView> {

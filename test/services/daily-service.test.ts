@@ -4,6 +4,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import type { Database } from '../../src/db/client.js';
 import { DailyRepository } from '../../src/db/repositories/daily-repository.js';
 import { LeaderboardRepository } from '../../src/db/repositories/leaderboard-repository.js';
+import { MemoryRepository } from '../../src/db/repositories/memory-repository.js';
 import { StatsRepository } from '../../src/db/repositories/stats-repository.js';
 import { DeckLibrary } from '../../src/decks/library.js';
 import type { Deck } from '../../src/domain/types.js';
@@ -32,7 +33,7 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
 
   const makeDaily = (pub = publisher, countRefreshMs = 60_000) => {
     const library = new DeckLibrary(decks);
-    const service = new DailyService(library, new DailyRepository(database), new StatsRepository(database), pub, seededRandom(services.length + 1), logger, { countRefreshMs });
+    const service = new DailyService(library, new DailyRepository(database), new StatsRepository(database), new MemoryRepository(database), pub, seededRandom(services.length + 1), logger, { countRefreshMs });
     services.push(service);
     return service;
   };

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, dailyChallenges, dailySettings } from '../schema.js';
+import { memoryCtes, totalsCte, type MemoryWrite } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
 export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
@@ -23,6 +24,7 @@ export interface DailyAnswerRecord {
   answeredAt: Date;
   awardDay: string;
   studyStreak: { current: number; best: number; lastDay: string | null };
+  memory: MemoryWrite | null;
 }
 
 export type DailyAnswerWrite =
@@ -216,23 +218,7 @@ export class DailyRepository {
         from open_challenge
         on conflict (challenge_id, user_id) do nothing
         returning challenge_id
-      ), totals as (
-        insert into member_stats as s (guild_id, user_id, points, answers, correct, points_reached_at, study_streak, best_study_streak, last_study_day, daily_streak, best_daily_streak)
-        select ${a.guildId}, ${a.userId}, ${a.points}, 1, ${a.correct ? 1 : 0}, case when ${a.points}::int > 0 then ${at}::timestamptz end,
-               ${a.studyStreak.current}, ${a.studyStreak.best}, ${a.studyStreak.lastDay}::date, ${a.correct ? 1 : 0}, ${a.correct ? 1 : 0}
-        from inserted
-        on conflict (guild_id, user_id) do update set
-          points = s.points + excluded.points,
-          answers = s.answers + 1,
-          correct = s.correct + excluded.correct,
-          points_reached_at = coalesce(excluded.points_reached_at, s.points_reached_at),
-          study_streak = excluded.study_streak,
-          best_study_streak = greatest(s.best_study_streak, excluded.best_study_streak),
-          last_study_day = excluded.last_study_day,
-          daily_streak = case when ${a.correct} then s.daily_streak + 1 else 0 end,
-          best_daily_streak = greatest(s.best_daily_streak, case when ${a.correct} then s.daily_streak + 1 else 0 end)
-        returning daily_streak, best_daily_streak, points
-      )
+      )${totalsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, correct: a.correct, answeredAt: a.answeredAt, studyStreak: a.studyStreak }, { correct: a.correct })}${memoryCtes('inserted', a.memory)}
       select exists (select 1 from open_challenge) as open,
              (select count(*)::int from inserted) as inserted,
              (select daily_streak from totals) as daily_streak,

@@ -1,6 +1,8 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { answers, memberStats, rounds } from '../schema.js';
+import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
+import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
+import { memoryCtes, totalsCte, type MemoryWrite } from './shared-sql.js';
 import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
@@ -13,6 +15,10 @@ export interface RoundForGrading {
   /** Whether this card already earned the member points today in this guild. */
   earnedToday: boolean;
   studyStreak: StudyStreak;
+  /** The owner's memory of the card; null for a card they never answered. */
+  memory: MemoryState | null;
+  /** The owner's desired retention. */
+  retention: number;
 }
 
 export interface GradeRecord {
@@ -24,11 +30,15 @@ export interface GradeRecord {
   cardId: string;
   result: AnswerResult;
   correct: boolean;
+  /** The option pressed, in choice mode. */
+  choice: number | null;
   points: number;
   answeredAt: Date;
   awardDay: string;
   /** The study streak after this answer (written only when the answer is recorded). */
   studyStreak: StudyStreak;
+  /** The card's memory after this answer. */
+  memory: MemoryWrite | null;
 }
 
 export interface GradeOutcome {
@@ -85,9 +95,13 @@ export class RoundsRepository {
         studyStreak: memberStats.studyStreak,
         bestStudyStreak: memberStats.bestStudyStreak,
         lastStudyDay: memberStats.lastStudyDay,
+        memory: cardMemory,
+        retention: memberSettings.retention,
       })
       .from(rounds)
       .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
+      .leftJoin(cardMemory, and(eq(cardMemory.userId, rounds.ownerId), eq(cardMemory.cardId, rounds.cardId)))
+      .leftJoin(memberSettings, eq(memberSettings.userId, rounds.ownerId))
       .where(eq(rounds.id, id))
       .limit(1);
     if (!row) return undefined;
@@ -95,13 +109,16 @@ export class RoundsRepository {
       round: row.round,
       earnedToday: row.earnedToday,
       studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
+      memory: row.memory ? memoryFromRow(row.memory) : null,
+      retention: row.retention ?? DEFAULT_RETENTION,
     };
   }
 
   /**
    * Records a grade in one statement: marks the round answered (only if it was not), appends the
-   * answer to the ledger and adds to the member's totals. Two presses at once record one answer:
-   * the conditional update serialises them and the ledger's unique round id backs it.
+   * answer to the ledger, adds to the member's totals and stores the card's new memory. Two presses
+   * at once record one answer: the conditional update serialises them and the ledger's unique round
+   * id backs it.
    */
   async recordGrade(g: GradeRecord): Promise<GradeOutcome> {
     const at = g.answeredAt.toISOString();
@@ -111,30 +128,30 @@ export class RoundsRepository {
         where id = ${g.roundId} and answered_at is null
         returning id
       ), inserted as (
-        insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, points, answered_at, award_day)
-        select id, ${g.source}, ${g.guildId}, ${g.userId}, ${g.deckId}, ${g.cardId}, ${g.result}, ${g.correct}, ${g.points},
+        insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
+        select id, ${g.source}, ${g.guildId}, ${g.userId}, ${g.deckId}, ${g.cardId}, ${g.result}, ${g.correct}, ${g.choice}, ${g.points},
                ${at}::timestamptz, ${g.awardDay}::date
         from claimed
         on conflict (round_id) do nothing
         returning guild_id, user_id
-      ), totals as (
-        insert into member_stats as s (guild_id, user_id, points, answers, correct, points_reached_at, study_streak, best_study_streak, last_study_day)
-        select guild_id, user_id, ${g.points}, 1, ${g.correct ? 1 : 0},
-               case when ${g.points}::int > 0 then ${at}::timestamptz end,
-               ${g.studyStreak.current}, ${g.studyStreak.best}, ${g.studyStreak.lastDay}::date
-        from inserted where guild_id is not null
-        on conflict (guild_id, user_id) do update set
-          points = s.points + excluded.points,
-          answers = s.answers + 1,
-          correct = s.correct + excluded.correct,
-          points_reached_at = coalesce(excluded.points_reached_at, s.points_reached_at),
-          study_streak = excluded.study_streak,
-          best_study_streak = greatest(s.best_study_streak, excluded.best_study_streak),
-          last_study_day = excluded.last_study_day
-        returning points
-      )
+      )${totalsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, correct: g.correct, answeredAt: g.answeredAt, studyStreak: g.studyStreak })}${memoryCtes('inserted', g.memory)}
       select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points`);
     const row = rows[0];
     return { recorded: (row?.recorded ?? 0) > 0, totalPoints: row?.total_points ?? null };
   }
+}
+
+export function memoryFromRow(row: typeof cardMemory.$inferSelect): MemoryState {
+  return {
+    due: row.due,
+    stability: row.stability,
+    difficulty: row.difficulty,
+    elapsedDays: row.elapsedDays,
+    scheduledDays: row.scheduledDays,
+    learningSteps: row.learningSteps,
+    reps: row.reps,
+    lapses: row.lapses,
+    state: row.state,
+    lastReview: row.lastReview,
+  };
 }

@@ -3,8 +3,18 @@ import { decksCommand } from './decks.js';
 import { helpCommand } from './help.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { quizCommand } from './quiz.js';
+import { reviewCommand, reviewSettingsCommand } from './review.js';
 import { statsCommand } from './stats.js';
 import type { SlashCommand } from './types.js';
 
 /** Every slash command the bot registers, in the order /help lists them. */
-export const COMMANDS: readonly SlashCommand[] = [quizCommand, decksCommand, statsCommand, leaderboardCommand, dailyCommand, helpCommand];
+export const COMMANDS: readonly SlashCommand[] = [
+  quizCommand,
+  reviewCommand,
+  reviewSettingsCommand,
+  decksCommand,
+  statsCommand,
+  leaderboardCommand,
+  dailyCommand,
+  helpCommand,
+];

@@ -14,7 +14,8 @@ export const statsCommand: SlashCommand = {
   async execute(interaction, ctx) {
     if (!interaction.guildId) throw new UserError('/stats counts points per server: run it in a server channel.');
     const user = interaction.options.getUser('member') ?? interaction.user;
-    const record = await ctx.stats.memberRecord(interaction.guildId, user.id, ctx.now());
-    await interaction.reply(renderStats(record, user.displayName ?? user.username));
+    const now = ctx.now();
+    const [record, srs] = await Promise.all([ctx.stats.memberRecord(interaction.guildId, user.id, now), ctx.review.memberStats(user.id, now)]);
+    await interaction.reply(renderStats(record, user.displayName ?? user.username, srs));
   },
 };

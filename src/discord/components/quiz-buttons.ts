@@ -3,7 +3,10 @@ import type { PressRefusal, RoundView } from '../../services/quiz-service.js';
 import type { BotContext } from '../context.js';
 import type { CustomId } from '../custom-id.js';
 import { note } from '../render/common.js';
-import { renderGraded, renderQuestion, renderRevealed } from '../render/quiz.js';
+import { gradeVerdict, renderGraded, renderQuestion, renderRevealed } from '../render/quiz.js';
+import { renderReviewDone } from '../render/review.js';
+import { formatInterval } from '../../domain/srs.js';
+import type { GradeOutcome } from '../../services/quiz-service.js';
 
 export const GONE_TEXT = 'This card is no longer available. Run /quiz again for a new one.';
 
@@ -19,9 +22,11 @@ function isRefusal(value: RoundView | PressRefusal): value is PressRefusal {
 }
 
 export async function handleReveal(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'reveal' }>, ctx: BotContext): Promise<void> {
-  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, ctx.now());
+  const now = ctx.now();
+  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, now);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
-  await interaction.update(renderRevealed(result));
+  const labels = result.round.source === 'review' ? await ctx.review.gradeLabels(result, now) : undefined;
+  await interaction.update(renderRevealed(result, labels));
 }
 
 export async function handleGrade(
@@ -30,7 +35,8 @@ export async function handleGrade(
   ctx: BotContext,
 ): Promise<void> {
   const answer = id.action === 'grade' ? { grade: id.grade } : { choice: id.choice };
-  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, ctx.now());
+  const now = ctx.now();
+  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now);
   switch (outcome.kind) {
     case 'gone':
     case 'not-owner':
@@ -39,8 +45,17 @@ export async function handleGrade(
     case 'already-graded':
       await interaction.reply(note('You already answered this card; it counts once. Press **Next card** or run /quiz for another.'));
       return;
-    case 'graded':
-      await interaction.update(renderGraded(outcome));
+    case 'graded': {
+      if (outcome.view.round.source !== 'review') {
+        await interaction.update(renderGraded(outcome));
+        return;
+      }
+      // A review session moves straight on to the next due card.
+      const next = await ctx.review.continueAfter(outcome.view.round, now);
+      const preface = reviewVerdict(outcome, now);
+      if ('kind' in next) await interaction.update({ ...renderReviewDone(next), content: preface });
+      else await interaction.update(renderQuestion(next, preface));
+    }
   }
 }
 
@@ -48,4 +63,9 @@ export async function handleNext(interaction: ButtonInteraction, id: Extract<Cus
   const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now());
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   await interaction.update(renderQuestion(result));
+}
+
+function reviewVerdict(outcome: Extract<GradeOutcome, { kind: 'graded' }>, now: Date): string {
+  const back = formatInterval(outcome.nextDue.getTime() - now.getTime());
+  return `${outcome.view.card.id}: ${gradeVerdict(outcome)} Back in ${back}.`;
 }

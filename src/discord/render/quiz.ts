@@ -19,7 +19,7 @@ export type GradeLabels = Partial<Record<Grade, string>>;
 function header(view: RoundView): Pick<APIEmbed, 'title' | 'color' | 'footer'> {
   const { deck, card, round } = view;
   return {
-    title: `${deck.title} · card ${card.position} of ${deck.cards.length}`,
+    title: `${round.source === 'review' ? 'Review · ' : ''}${deck.title} · card ${card.position} of ${deck.cards.length}`,
     color: deck.color,
     footer: { text: `${card.id} · ${round.source === 'review' ? 'review' : round.mode}` },
   };
@@ -43,9 +43,13 @@ function answerBlock(view: RoundView): string {
   return [`**Answer:** ${card.answer}`, card.explanation].filter(Boolean).join('\n\n');
 }
 
-/** A new card: the question with Reveal answer, or with four options A–D in choice mode. */
-export function renderQuestion(view: RoundView): MessageView {
-  const { round, card } = view;
+/**
+ * A new card: the question with Reveal answer, or with four options A–D in choice mode. A review
+ * session shows how the previous card went as a preface.
+ */
+export function renderQuestion(view: RoundView, preface?: string): MessageView {
+  const { round } = view;
+  const card = preface ? { ...view.card, question: `-# ${preface}\n${view.card.question}` } : view.card;
   if (round.mode === 'choice') {
     const choices = (round.choiceOrder ?? []).map((_, i) =>
       button(buildCustomId({ action: 'choose', roundId: round.id, choice: i }), letterAt(i), ButtonStyle.Secondary),

@@ -1,5 +1,7 @@
 import type { DeckProgress, MemberRecord } from '../../services/stats-service.js';
+import type { SrsStats } from '../../services/review-service.js';
 import { COLORS, field, message, type MessageView } from './common.js';
+import { srsFields } from './review.js';
 
 export function percent(share: number | null): string {
   return share === null ? '—' : `${Math.round(share * 100)}%`;
@@ -9,7 +11,7 @@ export function days(n: number): string {
   return `${n} day${n === 1 ? '' : 's'}`;
 }
 
-export function renderStats(record: MemberRecord, displayName: string): MessageView {
+export function renderStats(record: MemberRecord, displayName: string, srs?: SrsStats): MessageView {
   return message([
     {
       title: `Stats for ${displayName}`,
@@ -29,6 +31,7 @@ export function renderStats(record: MemberRecord, displayName: string): MessageV
             ? 'No answers yet.'
             : record.decks.map((d) => `**${d.title}**: ${d.answers} answered · ${percent(d.correct / d.answers)} right`).join('\n'),
         ),
+        ...(srs ? srsFields(srs) : []),
       ],
       footer: { text: record.answers === 0 ? 'No answers yet: run /quiz to start.' : 'Points are counted in this server.' },
     },

@@ -1,0 +1,16 @@
+import { DiscordAPIError, RESTJSONErrorCodes, type Client } from 'discord.js';
+import { DmClosedError, type DirectMessenger } from '../services/review-service.js';
+
+/** Sends DMs through discord.js; a member who does not accept them raises DmClosedError. */
+export class DiscordDirectMessenger implements DirectMessenger {
+  constructor(private readonly client: Client) {}
+
+  async send(userId: string, text: string): Promise<void> {
+    try {
+      await this.client.users.send(userId, { content: text, allowedMentions: { parse: [] } });
+    } catch (error) {
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.CannotSendMessagesToThisUser) throw new DmClosedError(userId);
+      throw error;
+    }
+  }
+}
