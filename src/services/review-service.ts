@@ -199,14 +199,16 @@ export class ReviewService {
     const decks = input.deckId ? [this.decks.deck(input.deckId)!].filter(Boolean) : [...this.decks.decks];
     const deckIds = decks.map((d) => d.id);
     const cardIds = decks.flatMap((d) => d.cards.map((c) => c.id));
-    const settings = await this.memory.settings(input.userId);
-    const { start: dayStart } = localDayBounds(localDay(input.now, settings.timeZone), settings.timeZone);
-    const [earliest, known, newToday] = await Promise.all([
-      this.memory.earliestDue(input.userId, deckIds),
-      this.memory.knownCardIds(input.userId, deckIds),
-      this.memory.newReviewedSince(input.userId, dayStart),
-    ]);
-    const pick = pickReview({ earliest, now: input.now, cardIds, known, newPerDay: settings.newPerDay, newToday });
+    const [settings, earliest] = await Promise.all([this.memory.settings(input.userId), this.memory.earliestDue(input.userId, deckIds)]);
+    // A due card is served without looking further; only otherwise are new cards counted.
+    let pick = pickReview({ earliest, now: input.now, cardIds: [], known: new Set(), newPerDay: 0, newToday: 0 });
+    let known = new Set<string>();
+    if (pick.kind !== 'due') {
+      const { start: dayStart } = localDayBounds(localDay(input.now, settings.timeZone), settings.timeZone);
+      let newToday: number;
+      [known, newToday] = await Promise.all([this.memory.knownCardIds(input.userId, deckIds), this.memory.newReviewedSince(input.userId, dayStart)]);
+      pick = pickReview({ earliest, now: input.now, cardIds, known, newPerDay: settings.newPerDay, newToday });
+    }
     if (pick.kind === 'none') {
       return {
         kind: 'done',
