@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import type { SQL } from 'drizzle-orm';
+import type { Logger, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -28,6 +28,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Apply pending migrations before returning. */
   migrate?: boolean;
+  /** Called with every statement sent (tests count round trips with it). */
+  onQuery?: (query: string) => void;
 }
 
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
@@ -41,7 +43,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       idle_timeout: 60,
       prepare: true,
     });
-    const db = drizzlePostgres({ client, schema, casing: 'snake_case' }) as unknown as Db;
+    const db = drizzlePostgres({ client, schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -59,7 +61,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     pglite = new PGlite(target.pgliteDir);
   }
   await pglite.waitReady;
-  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case' }) as unknown as Db;
+  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
     db,
@@ -69,6 +71,11 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       if (owned && !pglite.closed) await pglite.close();
     },
   };
+}
+
+function queryLogger(opts: OpenOptions): Logger | false {
+  const onQuery = opts.onQuery;
+  return onQuery ? { logQuery: (query) => onQuery(query) } : false;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Deck } from '../../src/domain/types.js';
 import { UserError } from '../../src/errors.js';
 import { QuizService, type GradeOutcome } from '../../src/services/quiz-service.js';
 import { StatsService } from '../../src/services/stats-service.js';
-import { resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
+import { countingDatabase, resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
 import { fixtureDecks, seededRandom } from '../support/fixtures.js';
 
 const GUILD = '100000000000000001';
@@ -175,6 +175,26 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
     expect(await quiz.reveal(999, ALICE, NOON)).toEqual({ kind: 'gone' });
     expect(await quiz.grade(999, ALICE, { grade: 'good' }, NOON)).toEqual({ kind: 'gone' });
     expect(await quiz.nextCard(999, ALICE, NOON)).toEqual({ kind: 'gone' });
+  });
+
+  test('GIVEN the /quiz, reveal and grade paths THEN each makes at most two database round trips', async () => {
+    const counting = await countingDatabase();
+    try {
+      const counted = new QuizService(new DeckLibrary(decks), new RoundsRepository(counting.database), seededRandom(3));
+      const trips = async (run: () => Promise<unknown>) => {
+        counting.queries.length = 0;
+        await run();
+        return counting.queries.length;
+      };
+      let view!: Awaited<ReturnType<QuizService['startQuiz']>>;
+      expect(await trips(async () => (view = await counted.startQuiz({ deckId: 'alpha', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON })))).toBe(2);
+      expect(await trips(() => counted.reveal(view.round.id, ALICE, NOON))).toBe(1);
+      expect(await trips(() => counted.grade(view.round.id, ALICE, { grade: 'good' }, NOON))).toBe(2);
+      expect(await trips(() => counted.nextCard(view.round.id, ALICE, NOON))).toBeLessThanOrEqual(3);
+      expect((await ledger())[0]).toEqual({ n: 1, points: 1 });
+    } finally {
+      await counting.database.close();
+    }
   });
 
   async function serveCard(cardId: string, now: Date) {

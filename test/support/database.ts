@@ -14,7 +14,7 @@ export function workerDatabaseUrl(): string {
   return url.toString();
 }
 
-type Shared = { database: Promise<Database> };
+type Shared = { database: Promise<Database>; pglite?: PGlite };
 const KEY = Symbol.for('deepcards.test.database');
 
 /**
@@ -23,12 +23,28 @@ const KEY = Symbol.for('deepcards.test.database');
  */
 export function testDatabase(): Promise<Database> {
   const holder = globalThis as unknown as Record<symbol, Shared | undefined>;
-  holder[KEY] ??= {
-    database: TEST_DB_KIND === 'postgres'
-      ? openDatabase({ url: workerDatabaseUrl() }, { migrate: true, poolSize: 10 })
-      : openDatabase({ pglite: new PGlite() }, { migrate: true }),
-  };
+  if (!holder[KEY]) {
+    const pglite = TEST_DB_KIND === 'pglite' ? new PGlite() : undefined;
+    holder[KEY] = {
+      database: pglite ? openDatabase({ pglite }, { migrate: true }) : openDatabase({ url: workerDatabaseUrl() }, { migrate: true, poolSize: 10 }),
+      ...(pglite ? { pglite } : {}),
+    };
+  }
   return holder[KEY].database;
+}
+
+/**
+ * A second handle on the worker's database that records every statement it sends, to count round
+ * trips. Close it when done (it does not close the shared PGlite).
+ */
+export async function countingDatabase(): Promise<{ database: Database; queries: string[] }> {
+  await testDatabase();
+  const queries: string[] = [];
+  const holder = globalThis as unknown as Record<symbol, Shared | undefined>;
+  const pglite = holder[KEY]?.pglite;
+  const onQuery = (q: string) => queries.push(q);
+  const database = pglite ? await openDatabase({ pglite }, { onQuery }) : await openDatabase({ url: workerDatabaseUrl() }, { poolSize: 2, onQuery });
+  return { database, queries };
 }
 
 /** Empties every table of the app, keeping the schema. */
