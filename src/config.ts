@@ -53,6 +53,9 @@ export interface Config {
   databaseUrl: string | undefined;
   pgliteDir: string;
   devGuildId: string | undefined;
+  /** Deck folders, in order: DECKS_DIR may list several, comma-separated (shipped decks beside a server's own). */
+  decksDirs: string[];
+  /** The last deck folder, where `decks:import` writes new decks. */
   decksDir: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
@@ -89,10 +92,16 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     databaseUrl: data.DATABASE_URL,
     pgliteDir: data.PGLITE_DIR,
     devGuildId: data.DEV_GUILD_ID,
-    decksDir: data.DECKS_DIR,
+    decksDirs: splitDirs(data.DECKS_DIR),
+    decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
   };
+}
+
+function splitDirs(value: string): string[] {
+  const dirs = value.split(',').map((d) => d.trim()).filter(Boolean);
+  return dirs.length > 0 ? dirs : ['./decks'];
 }
 
 /**

@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   let decks;
   try {
-    decks = await loadDecks(config.decksDir);
+    decks = await loadDecks(config.decksDirs);
   } catch (error) {
     if (!(error instanceof DeckValidationError)) throw error;
     for (const problem of error.problems) process.stderr.write(`deck error: ${formatProblem(problem)}\n`);

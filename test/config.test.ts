@@ -65,4 +65,10 @@ describe('config', () => {
     expect(config.databaseUrl).toBe('postgres://postgres@127.0.0.1:5432/deepcards');
     expect(config.logLevel).toBe('debug');
   });
+
+  test('GIVEN DECKS_DIR lists two folders THEN both are loaded in order and imports go to the last', () => {
+    const config = parseConfig({ DISCORD_TOKEN: 't', DECKS_DIR: './decks, /srv/our-decks' });
+    expect(config.decksDirs).toEqual(['./decks', '/srv/our-decks']);
+    expect(config.decksDir).toBe('/srv/our-decks');
+  });
 });

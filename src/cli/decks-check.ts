@@ -3,7 +3,7 @@ import { reviewDecks } from '../decks/check.js';
 import { formatProblem } from '../decks/loader.js';
 
 const config = loadConfig();
-const report = await reviewDecks(config.decksDir);
+const report = await reviewDecks(config.decksDirs);
 for (const problem of report.problems) process.stderr.write(`error: ${formatProblem(problem)}\n`);
 for (const warning of report.warnings) process.stdout.write(`warning: ${formatProblem(warning)}\n`);
 if (report.decks.length > 0) {
@@ -16,7 +16,7 @@ if (report.decks.length > 0) {
   process.stdout.write('\n');
 }
 if (report.problems.length > 0) {
-  process.stderr.write(`FAILED: ${report.problems.length} error(s) in ${config.decksDir}\n`);
+  process.stderr.write(`FAILED: ${report.problems.length} error(s) in ${config.decksDirs.join(', ')}\n`);
   process.exit(1);
 }
 process.stdout.write(`OK: ${report.decks.length} decks, ${report.decks.reduce((n, d) => n + d.cards.length, 0)} cards\n`);

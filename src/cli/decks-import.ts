@@ -32,6 +32,7 @@ const config = loadConfig();
 try {
   const result = await importExportFile({
     decksDir: config.decksDir,
+    otherDecksDirs: config.decksDirs.slice(0, -1),
     file,
     deckId: args.values.deck,
     ...(args.values.title === undefined ? {} : { title: args.values.title }),

@@ -1,7 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Card, Deck } from '../domain/types.js';
-import { checkDecks, parseDeckFile, type DeckProblem } from './loader.js';
+import { checkDecks, type DeckProblem } from './loader.js';
 
 export interface DeckReport {
   decks: Deck[];
@@ -38,9 +36,8 @@ export const STOP_WORDS: ReadonlySet<string> = new Set(
 );
 
 /** Validation plus the editorial warnings decks:check prints: near-duplicate questions, answers that repeat the question. */
-export async function reviewDecks(dir: string): Promise<DeckReport> {
-  const { decks, problems } = await checkDecks(dir);
-  const locations = decks.length > 0 ? await cardLocations(dir) : new Map<string, CardLocation>();
+export async function reviewDecks(dirs: string | readonly string[]): Promise<DeckReport> {
+  const { decks, problems, locations } = await checkDecks(dirs);
   return { decks, problems, warnings: editorialWarnings(decks, locations) };
 }
 
@@ -149,13 +146,3 @@ function intersectionSize(a: ReadonlySet<string>, b: ReadonlySet<string>): numbe
 }
 
 /** The file and line of every card, read the way checkDecks reads the folder (the Deck values carry neither). */
-async function cardLocations(dir: string): Promise<Map<string, CardLocation>> {
-  const locations = new Map<string, CardLocation>();
-  const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('_') && !n.startsWith('.')).sort();
-  for (const name of names) {
-    const file = path.join(dir, name);
-    const { cardLines } = parseDeckFile(file, await readFile(file, 'utf8'));
-    for (const [cardId, line] of cardLines) if (!locations.has(cardId)) locations.set(cardId, { file, line });
-  }
-  return locations;
-}

@@ -423,7 +423,10 @@ export function defaultTitle(deckId: string): string {
 }
 
 export interface ImportOptions {
+  /** Where a new deck file is written. */
   decksDir: string;
+  /** Other deck folders in use (DECKS_DIR lists several): their ids count as taken too. */
+  otherDecksDirs?: readonly string[];
   file: string;
   deckId: string;
   title?: string;
@@ -444,19 +447,21 @@ interface DeckFileInfo {
   valid: boolean;
 }
 
-/** Reads every deck file in DECKS_DIR: which deck each holds, and every card id with its question. */
-async function scanDecks(dir: string): Promise<{ files: DeckFileInfo[]; cards: Map<string, ExistingCard> }> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('_') && !n.startsWith('.')).sort();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportError(`the decks folder ${dir} does not exist; create it or set DECKS_DIR`);
-    throw error;
+/** Reads every deck file in the DECKS_DIR folders: which deck each holds, and every card id with its question. */
+async function scanDecks(dirs: readonly string[]): Promise<{ files: DeckFileInfo[]; cards: Map<string, ExistingCard> }> {
+  const paths: string[] = [];
+  for (const dir of dirs) {
+    try {
+      const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('_') && !n.startsWith('.')).sort();
+      paths.push(...names.map((n) => path.join(dir, n)));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ImportError(`the decks folder ${dir} does not exist; create it or set DECKS_DIR`);
+      throw error;
+    }
   }
   const files: DeckFileInfo[] = [];
   const cards = new Map<string, ExistingCard>();
-  for (const name of names) {
-    const file = path.join(dir, name);
+  for (const file of paths) {
     const source = await readFile(file, 'utf8');
     const parsed = parseDeckFile(file, source);
     const questions = new Map(parsed.deck?.cards.map((c) => [c.id, c.question]));
@@ -494,7 +499,7 @@ export async function importExportFile(opts: ImportOptions): Promise<ImportResul
     throw new ImportError(code === 'ENOENT' ? `${file} does not exist; check the path` : `cannot read ${file}: ${String(error)}`);
   }
   const sourceName = path.basename(file);
-  const { files, cards: existing } = await scanDecks(decksDir);
+  const { files, cards: existing } = await scanDecks([...(opts.otherDecksDirs ?? []), decksDir]);
   const holders = files.filter((f) => f.deckId === deckId);
   if (holders.length > 1) throw new ImportError(`deck "${deckId}" is defined in ${holders.map((h) => h.file).join(' and ')}; run npm run decks:check and fix that first`);
   const target = holders[0];

@@ -162,26 +162,34 @@ export function parseDeckFile(file: string, source: string): ParsedDeckFile {
  * Loads every deck file in a folder. Throws a {@link DeckValidationError} listing every problem in
  * every file (invalid fields, duplicate deck ids, card ids used by two decks), so one run shows all.
  */
-export async function loadDecks(dir: string): Promise<Deck[]> {
-  const { decks, problems } = await checkDecks(dir);
+export async function loadDecks(dirs: string | readonly string[]): Promise<Deck[]> {
+  const { decks, problems } = await checkDecks(dirs);
   if (problems.length > 0) throw new DeckValidationError(problems);
   return decks;
 }
 
-export async function checkDecks(dir: string): Promise<{ decks: Deck[]; problems: DeckProblem[] }> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('_') && !n.startsWith('.')).sort();
-  } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : String(error);
-    return { decks: [], problems: [{ file: dir, line: 0, message: `cannot read the decks folder (DECKS_DIR): ${reason}` }] };
-  }
-  const decks: Deck[] = [];
+/** Validates every deck file in one or more folders (checked together: ids are unique across all). */
+export async function checkDecks(
+  dirs: string | readonly string[],
+): Promise<{ decks: Deck[]; problems: DeckProblem[]; locations: Map<string, { file: string; line: number }> }> {
+  const folders = typeof dirs === 'string' ? [dirs] : [...dirs];
+  const files: string[] = [];
   const problems: DeckProblem[] = [];
+  for (const dir of folders) {
+    try {
+      const names = (await readdir(dir)).filter((n) => /\.ya?ml$/i.test(n) && !n.startsWith('_') && !n.startsWith('.')).sort();
+      if (names.length === 0) problems.push({ file: dir, line: 0, message: 'no deck files (*.yaml) found in this DECKS_DIR folder; see decks/README.md' });
+      files.push(...names.map((n) => path.join(dir, n)));
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'the folder does not exist' : String(error);
+      problems.push({ file: dir, line: 0, message: `cannot read the decks folder (DECKS_DIR): ${reason}` });
+    }
+  }
+  if (problems.length > 0) return { decks: [], problems, locations: new Map() };
+  const decks: Deck[] = [];
   const deckFiles = new Map<string, string>();
   const cardOwners = new Map<string, { file: string; line: number }>();
-  for (const name of names) {
-    const file = path.join(dir, name);
+  for (const file of files) {
     const parsed = parseDeckFile(file, await readFile(file, 'utf8'));
     problems.push(...parsed.problems);
     for (const [cardId, line] of parsed.cardLines) {
@@ -198,10 +206,7 @@ export async function checkDecks(dir: string): Promise<{ decks: Deck[]; problems
     deckFiles.set(parsed.deck.id, file);
     decks.push(parsed.deck);
   }
-  if (names.length === 0 && problems.length === 0) {
-    problems.push({ file: dir, line: 0, message: 'no deck files (*.yaml) found; see decks/README.md' });
-  }
-  return { decks, problems };
+  return { decks, problems, locations: cardOwners };
 }
 
 function nodeOffset(doc: Document, pathParts: readonly PropertyKey[]): number | undefined {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -159,6 +159,19 @@ describe('deck folder', () => {
       ['c.yaml', 1, null, expect.stringContaining('deck id "demo" is already used')],
     ]);
     await expect(loadDecks(dir)).rejects.toBeInstanceOf(DeckValidationError);
+  });
+
+  test('GIVEN two DECKS_DIR folders THEN their decks load together, and a card id reused across them is reported', async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'decks-'));
+    await mkdir(path.join(dir, 'shipped'));
+    await mkdir(path.join(dir, 'ours'));
+    await writeFile(path.join(dir, 'shipped', 'demo.yaml'), GOOD);
+    await writeFile(path.join(dir, 'ours', 'bio.yaml'), GOOD.replace('id: demo\n', 'id: bio\n').replace('id: demo-one', 'id: bio-one').replace('id: demo-two', 'id: bio-two'));
+    const both = await loadDecks([path.join(dir, 'shipped'), path.join(dir, 'ours')]);
+    expect(both.map((d) => d.id)).toEqual(['demo', 'bio']);
+    await writeFile(path.join(dir, 'ours', 'bio.yaml'), GOOD.replace('id: demo\n', 'id: bio\n').replace('id: demo-two', 'id: bio-two'));
+    const { problems: found } = await checkDecks([path.join(dir, 'shipped'), path.join(dir, 'ours')]);
+    expect(found.map((p) => [p.cardId, p.message.split(' in ')[0]])).toEqual([['demo-one', 'card id already used']]);
   });
 
   test('GIVEN a folder that does not exist THEN the problem says so', async () => {

@@ -1,38 +1,24 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Database } from '../../src/db/client.js';
+import { describe, expect, test } from 'vitest';
 import { buildCustomId } from '../../src/discord/custom-id.js';
 import pino from 'pino';
 import { createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { UNAVAILABLE } from '../../src/discord/router.js';
-import { resetDatabase, testDatabase, TEST_DB_KIND, workerDatabaseUrl } from '../support/database.js';
+import { TEST_DB_KIND, workerDatabaseUrl } from '../support/database.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { fixtureDecks } from '../support/fixtures.js';
-import { buttonIds, buttonLabels, embedText, startHarness, type Harness } from '../support/harness.js';
+import { buttonIds, buttonLabels, embedText } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 const EPHEMERAL = 64;
 
 describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () => {
-  let database: Database;
-  let h: Harness;
+  const ctx = useHarness();
 
-  beforeAll(async () => {
-    database = await testDatabase();
-    await resetDatabase(database);
-    h = await startHarness({ database, decks: await fixtureDecks() });
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(async () => {
-    // Keep the registered-commands hash; clear everything members did.
-    await database.db.execute(sql`truncate rounds, answers, member_stats, daily_challenges, daily_settings restart identity cascade`);
-  });
-
-  const quiz = (options: Record<string, string | boolean> = { deck: 'alpha' }, user = h.alice) =>
-    h.fake.command({ user, guildId: h.guild.id, channelId: h.channel.id, name: 'quiz', options });
-  const press = (message: { id: string }, customId: string, user = h.alice) => h.fake.press({ user, message: message.id, customId });
+  const quiz = (options: Record<string, string | boolean> = { deck: 'alpha' }, user = ctx.h.alice) =>
+    ctx.h.fake.command({ user, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'quiz', options });
+  const press = (message: { id: string }, customId: string, user = ctx.h.alice) => ctx.h.fake.press({ user, message: message.id, customId });
   const idOf = (message: { components?: unknown[] } | undefined, label: string) => {
     const i = buttonLabels(message as never).findIndex((l) => l.startsWith(label));
     if (i < 0) throw new Error(`no button ${label}: ${buttonLabels(message as never).join(', ')}`);
@@ -40,17 +26,17 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
   };
 
   test('GIVEN startup THEN the commands were registered with Discord by bulk overwrite', () => {
-    const put = h.fake.requestsMatching('PUT', /\/applications\/\d+\/commands$/);
+    const put = ctx.h.fake.requestsMatching('PUT', /\/applications\/\d+\/commands$/);
     expect(put).toHaveLength(1);
     expect((put[0]!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['daily', 'decks', 'help', 'leaderboard', 'quiz', 'review', 'review-settings', 'stats']);
   });
 
   test('GIVEN a restart with unchanged commands THEN they are not registered again', async () => {
-    const before = h.fake.requestsMatching('PUT', /\/commands$/).length;
-    const second = await h.startApp();
-    expect(h.fake.requestsMatching('PUT', /\/commands$/).length).toBe(before);
+    const before = ctx.h.fake.requestsMatching('PUT', /\/commands$/).length;
+    const second = await ctx.h.startApp();
+    expect(ctx.h.fake.requestsMatching('PUT', /\/commands$/).length).toBe(before);
     await second.stop(500);
-    h.apps.splice(h.apps.indexOf(second), 1);
+    ctx.h.apps.splice(ctx.h.apps.indexOf(second), 1);
   });
 
   test('GIVEN /quiz alpha THEN a public embed with the card and a Reveal answer button is the direct reply', async () => {
@@ -77,7 +63,7 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     expect(graded.callbackType).toBe(7);
     expect(embedText(graded.message)).toMatch(/You said \*\*Good\*\*\. \+1 point · 1 in this server/);
     expect(buttonLabels(graded.message)).toEqual(['Next card']);
-    const stats = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'stats' });
+    const stats = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'stats' });
     const points = stats.message!.embeds![0]!.fields!.find((f) => f.name === 'Points');
     expect(points?.value).toBe('1');
   });
@@ -86,25 +72,25 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     const right = (await quiz({ deck: 'alpha', mode: 'choice' })).message!;
     expect(buttonLabels(right)).toEqual(['A', 'B', 'C', 'D']);
     expect(right.embeds![0]!.description).toMatch(/\*\*A\.\*\* .+\n\*\*B\.\*\* .+\n\*\*C\.\*\* .+\n\*\*D\.\*\* .+/);
-    const [round] = await database.rows<{ correct_index: number }>(sql`select correct_index from rounds order by id desc limit 1`);
+    const [round] = await ctx.database.rows<{ correct_index: number }>(sql`select correct_index from rounds order by id desc limit 1`);
     const r = await press(right, buttonIds(right)[round!.correct_index]!);
     expect(embedText(r.message)).toMatch(/\*\*Right!\*\*.*\+2 points/);
     const wrong = (await quiz({ deck: 'alpha', mode: 'choice' })).message!;
-    const [round2] = await database.rows<{ correct_index: number }>(sql`select correct_index from rounds order by id desc limit 1`);
+    const [round2] = await ctx.database.rows<{ correct_index: number }>(sql`select correct_index from rounds order by id desc limit 1`);
     const w = await press(wrong, buttonIds(wrong)[(round2!.correct_index + 1) % 4]!);
     expect(embedText(w.message)).toMatch(/\*\*Not quite\.\*\* The answer is [A-D]\./);
     expect(embedText(w.message)).not.toMatch(/point/);
-    const [total] = await database.rows<{ points: number }>(sql`select points from member_stats`);
+    const [total] = await ctx.database.rows<{ points: number }>(sql`select points from member_stats`);
     expect(total?.points).toBe(2);
   });
 
   test('GIVEN another member presses THEN they get an ephemeral note and the card does not change', async () => {
     const card = (await quiz()).message!;
-    const r = await press(card, buttonIds(card)[0]!, h.bob);
+    const r = await press(card, buttonIds(card)[0]!, ctx.h.bob);
     expect(r.callbackType).toBe(4);
     expect(r.data?.flags).toBe(EPHEMERAL);
     expect(r.data?.content).toMatch(/belongs to <@\d+>\. Run \/quiz deck:alpha to get a card of your own/);
-    expect(h.fake.message(card.id)?.editCount).toBe(0);
+    expect(ctx.h.fake.message(card.id)?.editCount).toBe(0);
   });
 
   test('GIVEN a double press on Good THEN one answer and one point are recorded, and both presses are answered', async () => {
@@ -115,17 +101,17 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     expect([a.callbackType, b.callbackType].sort()).toEqual([4, 7]);
     const note = [a, b].find((x) => x.callbackType === 4)!;
     expect(note.data?.content).toMatch(/already answered/);
-    const [ledger] = await database.rows<{ n: number; points: number }>(sql`select count(*)::int as n, sum(points)::int as points from answers`);
+    const [ledger] = await ctx.database.rows<{ n: number; points: number }>(sql`select count(*)::int as n, sum(points)::int as points from answers`);
     expect(ledger).toEqual({ n: 1, points: 1 });
   });
 
-  test('GIVEN a second app instance on the same database THEN it grades a round the first one created', async () => {
+  test('GIVEN a second app instance on the same ctx.database THEN it grades a round the first one created', async () => {
     const card = (await quiz()).message!;
     const revealed = (await press(card, buttonIds(card)[0]!)).message!;
-    const first = h.apps[0]!;
+    const first = ctx.h.apps[0]!;
     await first.stop(500);
-    h.apps.splice(0, 1);
-    await h.startApp();
+    ctx.h.apps.splice(0, 1);
+    await ctx.h.startApp();
     const graded = await press(revealed, idOf(revealed, 'Easy'));
     expect(embedText(graded.message)).toMatch(/You said \*\*Easy\*\*\. \+1 point/);
   });
@@ -145,7 +131,7 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
 
   test.each(['v1:rv:999999', 'v1:zz:1', 'garbage', 'v9:rv:1'])('GIVEN a button with custom id %j THEN an ephemeral "no longer available" note', async (customId) => {
     // A message carrying an unknown or malformed id, as an old or foreign message would.
-    const old = h.fake.plantMessage(h.channel.id, {
+    const old = ctx.h.fake.plantMessage(ctx.h.channel.id, {
       embeds: [{ title: 'An old card' }],
       components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Reveal answer', custom_id: customId }] }],
     });
@@ -164,40 +150,40 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
   });
 
   test('GIVEN autocomplete on the deck option THEN matching decks are suggested', async () => {
-    const r = await h.fake.autocomplete({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'quiz', focused: { name: 'deck', value: 'al' } });
+    const r = await ctx.h.fake.autocomplete({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'quiz', focused: { name: 'deck', value: 'al' } });
     expect(r.callbackType).toBe(8);
     expect(r.data?.choices?.map((c) => c.value)).toEqual(['alpha']);
   });
 
   test('GIVEN /decks, /help THEN each answers with an embed', async () => {
-    const decks = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'decks' });
+    const decks = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'decks' });
     expect(embedText(decks.message)).toMatch(/Alpha.*3 cards, you answered 0/);
-    const help = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'help' });
+    const help = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'help' });
     expect(embedText(help.message)).toMatch(/\/quiz deck/);
   });
 
   test('GIVEN a reveal id built for a real round THEN it carries no answer text', async () => {
     const card = (await quiz()).message!;
-    const [round] = await database.rows<{ id: number }>(sql`select id::int from rounds order by id desc limit 1`);
+    const [round] = await ctx.database.rows<{ id: number }>(sql`select id::int from rounds order by id desc limit 1`);
     expect(buttonIds(card)).toEqual([buildCustomId({ action: 'reveal', roundId: round!.id })]);
   });
 
   // PGlite runs inside the process and cannot become unreachable; this runs on the PostgreSQL pass.
-  test.runIf(TEST_DB_KIND === 'postgres')('GIVEN the database goes away THEN members are told to try again in a minute, and the bot recovers by itself when it returns', async () => {
+  test.runIf(TEST_DB_KIND === 'postgres')('GIVEN the ctx.database goes away THEN members are told to try again in a minute, and the bot recovers by itself when it returns', async () => {
     const target = new URL(workerDatabaseUrl());
     const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
     target.host = `127.0.0.1:${proxy.port}`;
     const viaProxy = await openDatabase({ url: target.toString() }, { poolSize: 2 });
     const app = createApp({
-      config: { discordApiUrl: h.fake.apiUrl, devGuildId: undefined },
+      config: { discordApiUrl: ctx.h.fake.apiUrl, devGuildId: undefined },
       database: viaProxy,
       decks: await fixtureDecks(),
       logger: pino({ level: 'silent' }),
       scheduler: false,
     });
-    for (const old of h.apps.splice(0)) await old.stop(500);
+    for (const old of ctx.h.apps.splice(0)) await old.stop(500);
     try {
-      await app.start(h.fake.token);
+      await app.start(ctx.h.fake.token);
       expect((await quiz()).message?.embeds?.[0]?.title).toMatch(/^Alpha/);
       proxy.cut();
       const down = await quiz();
@@ -215,7 +201,7 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
       await app.stop(500);
       await viaProxy.close();
       await proxy.stop();
-      await h.startApp();
+      await ctx.h.startApp();
     }
   });
 });

@@ -1,40 +1,25 @@
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import type { Database } from '../../src/db/client.js';
-import { resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
-import { fixtureDecks } from '../support/fixtures.js';
-import { buttonIds, buttonLabels, embedText, startHarness, type Harness } from '../support/harness.js';
+import { describe, expect, test } from 'vitest';
+import { TEST_DB_KIND } from '../support/database.js';
+import { buttonIds, buttonLabels, embedText } from '../support/harness.js';
+import { useHarness } from '../support/use-harness.js';
 
 const EPHEMERAL = 64;
 
 describe(`/review through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () => {
-  let database: Database;
-  let h: Harness;
-
-  beforeAll(async () => {
-    database = await testDatabase();
-    await resetDatabase(database);
-    h = await startHarness({ database, decks: await fixtureDecks() });
-  });
-  afterAll(async () => {
-    await h?.stop();
-  });
-  beforeEach(async () => {
-    await database.db.execute(sql`truncate rounds, answers, member_stats, card_memory, review_logs, member_settings restart identity cascade`);
-    h.clock.set('2026-03-10T12:00:00Z');
-  });
+  const ctx = useHarness();
 
   const reviewCmd = (options: Record<string, string> = {}, guild = true) =>
-    h.fake.command({ user: h.alice, ...(guild ? { guildId: h.guild.id, channelId: h.channel.id } : {}), name: 'review', options });
-  const pressLabel = async (message: { id: string; components?: unknown[] }, prefix: string, user = h.alice) => {
+    ctx.h.fake.command({ user: ctx.h.alice, ...(guild ? { guildId: ctx.h.guild.id, channelId: ctx.h.channel.id } : {}), name: 'review', options });
+  const pressLabel = async (message: { id: string; components?: unknown[] }, prefix: string, user = ctx.h.alice) => {
     const labels = buttonLabels(message as never);
     const i = labels.findIndex((l) => l.startsWith(prefix));
     if (i < 0) throw new Error(`no ${prefix} in ${labels.join(', ')}`);
-    return h.fake.press({ user, message: message.id, customId: buttonIds(message as never)[i]! });
+    return ctx.h.fake.press({ user, message: message.id, customId: buttonIds(message as never)[i]! });
   };
 
   test('GIVEN /review THEN cards come one after another with interval labels, until a summary says when the next is due', async () => {
-    await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'review-settings', options: { new_per_day: 2 } });
+    await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'review-settings', options: { new_per_day: 2 } });
     const first = await reviewCmd({ deck: 'alpha' });
     expect(first.data?.flags).toBe(EPHEMERAL);
     expect(first.message!.embeds![0]!.title).toMatch(/^Review · Alpha · card \d of 3$/);
@@ -54,8 +39,8 @@ describe(`/review through discord.js and a fake Discord, on ${TEST_DB_KIND}`, ()
   test('GIVEN someone else presses a review card THEN they are refused', async () => {
     const first = await reviewCmd();
     // Ephemeral: only alice can see it on Discord; the fake enforces that, so this checks the bot's own rule via a planted copy.
-    const copy = h.fake.plantMessage(h.channel.id, { embeds: first.message!.embeds, components: first.message!.components });
-    const r = await h.fake.press({ user: h.bob, message: copy.id, customId: buttonIds(first.message)[0]! });
+    const copy = ctx.h.fake.plantMessage(ctx.h.channel.id, { embeds: first.message!.embeds, components: first.message!.components });
+    const r = await ctx.h.fake.press({ user: ctx.h.bob, message: copy.id, customId: buttonIds(first.message)[0]! });
     expect(r.data?.content).toMatch(/belongs to <@\d+>\. Run \/review to get a card of your own/);
   });
 
@@ -65,9 +50,9 @@ describe(`/review through discord.js and a fake Discord, on ${TEST_DB_KIND}`, ()
     const revealed = await pressLabel(first.message!, 'Reveal answer');
     const next = await pressLabel(revealed.message!, 'Easy');
     expect(next.message!.embeds![0]!.description).not.toMatch(/point/);
-    const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from member_stats`);
+    const [row] = await ctx.database.rows<{ n: number }>(sql`select count(*)::int as n from member_stats`);
     expect(row?.n).toBe(0);
-    const [mem] = await database.rows<{ n: number }>(sql`select count(*)::int as n from card_memory`);
+    const [mem] = await ctx.database.rows<{ n: number }>(sql`select count(*)::int as n from card_memory`);
     expect(mem?.n).toBe(1);
   });
 
@@ -75,7 +60,7 @@ describe(`/review through discord.js and a fake Discord, on ${TEST_DB_KIND}`, ()
     const first = await reviewCmd({ deck: 'alpha' });
     const revealed = await pressLabel(first.message!, 'Reveal answer');
     await pressLabel(revealed.message!, 'Again');
-    const stats = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'stats' });
+    const stats = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'stats' });
     const fields = Object.fromEntries(stats.message!.embeds![0]!.fields!.map((f) => [f.name, f.value]));
     expect(fields['Due']).toBe('1 today · 0 tomorrow');
     expect(fields['Retention (30 days)']).toBe('—');
@@ -83,10 +68,10 @@ describe(`/review through discord.js and a fake Discord, on ${TEST_DB_KIND}`, ()
   });
 
   test('GIVEN /review-settings with a bad timezone THEN an ephemeral error suggests names and nothing is saved', async () => {
-    const r = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'review-settings', options: { timezone: 'Europe/Pari' } });
+    const r = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'review-settings', options: { timezone: 'Europe/Pari' } });
     expect(r.data?.flags).toBe(EPHEMERAL);
     expect(r.data?.content).toMatch(/not an IANA timezone\. Did you mean `Europe\/Paris`/);
-    const shown = await h.fake.command({ user: h.alice, guildId: h.guild.id, channelId: h.channel.id, name: 'review-settings' });
+    const shown = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'review-settings' });
     expect(embedText(shown.message)).toMatch(/Timezone: UTC/);
   });
 });
