@@ -1,4 +1,4 @@
-import { Client, Events, GatewayIntentBits, type Interaction } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -62,13 +62,20 @@ export function createApp(deps: AppDeps): App {
   const client = new Client({
     intents: [GatewayIntentBits.Guilds],
     allowedMentions: { parse: [] },
+    // Every interaction carries its member and user, and messages are edited by id: caching those
+    // would only grow memory with each member who ever pressed a button. The bot's own member and
+    // user stay cached (channel permission checks need them).
+    makeCache: Options.cacheWithLimits({
+      ...Options.DefaultMakeCacheSettings,
+      MessageManager: 0,
+      GuildMemberManager: { maxSize: 0, keepOverLimit: (member) => member.id === member.client.user.id },
+      UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
+    }),
     ...(deps.config.discordApiUrl ? { rest: { api: deps.config.discordApiUrl } } : {}),
   });
   const daily = new DailyService(
     library,
     new DailyRepository(deps.database),
-    statsRepository,
-    memory,
     new DiscordChallengePublisher(client),
     random,
     deps.logger.child({ feature: 'daily' }),

@@ -73,7 +73,9 @@ export class ConfigError extends Error {
  * variable and what it expects. The token's value never appears in a message.
  */
 export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean } = {}): Config {
-  const result = envSchema.safeParse(env);
+  // An empty variable (as .env.example leaves optional ones) means "use the default".
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const result = envSchema.safeParse(given);
   const problems: string[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) {

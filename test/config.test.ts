@@ -48,7 +48,11 @@ describe('config', () => {
   });
 
   test('GIVEN empty optional variables (as .env.example leaves them) THEN they count as unset', () => {
-    const config = parseConfig({ DISCORD_TOKEN: 't', DATABASE_URL: '', DEV_GUILD_ID: '', DISCORD_API_URL: '' }, { requireToken: true });
+    const config = parseConfig(
+      { DISCORD_TOKEN: 't', DATABASE_URL: '', DEV_GUILD_ID: '', DISCORD_API_URL: '', PGLITE_DIR: '', DECKS_DIR: ' ', LOG_LEVEL: '', SHUTDOWN_TIMEOUT_MS: '' },
+      { requireToken: true },
+    );
+    expect(config).toMatchObject({ pgliteDir: './data/pglite', decksDirs: ['./decks'], logLevel: 'info', shutdownTimeoutMs: 5000 });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.devGuildId).toBeUndefined();
     expect(config.discordApiUrl).toBeUndefined();

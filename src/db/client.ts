@@ -43,7 +43,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       idle_timeout: 60,
       prepare: true,
     });
-    const db = drizzlePostgres({ client, schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
+    const db = drizzlePostgres({ client: preparing(client), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
     return {
       db,
       kind: 'postgres',
@@ -71,6 +71,23 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       if (owned && !pglite.closed) await pglite.close();
     },
   };
+}
+
+/**
+ * drizzle asks postgres.js to prepare only queries built with `.prepare(name)`, so every other query
+ * is parsed and planned anew and costs an extra round trip. Every statement here is parameterised
+ * and comes from a fixed set of shapes, so let postgres.js prepare (and cache per connection) all.
+ */
+function preparing(client: postgres.Sql): postgres.Sql {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe') {
+        return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+          target.unsafe(query, params as never, { ...options, prepare: true });
+      }
+      return Reflect.get(target, property, receiver) as unknown;
+    },
+  });
 }
 
 function queryLogger(opts: OpenOptions): Logger | false {

@@ -23,8 +23,6 @@ import type {
   DailyRepository,
   DailySettingsRow,
 } from '../db/repositories/daily-repository.js';
-import type { StatsRepository } from '../db/repositories/stats-repository.js';
-import type { MemoryRepository } from '../db/repositories/memory-repository.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -84,8 +82,6 @@ export class DailyService {
   constructor(
     private readonly decks: DeckLibrary,
     private readonly daily: DailyRepository,
-    private readonly stats: StatsRepository,
-    private readonly memory: MemoryRepository,
     private readonly publisher: ChallengePublisher,
     private readonly random: Random,
     private readonly logger: Logger,
@@ -192,23 +188,16 @@ export class DailyService {
   }
 
   async answer(challengeId: number, userId: string, choice: number, now: Date): Promise<DailyAnswerOutcome> {
-    const challenge = await this.daily.challenge(challengeId);
+    const context = await this.daily.answerContext(challengeId, userId);
+    const challenge = context?.challenge;
     const view = challenge && this.viewOf(challenge);
-    if (!challenge || !view) return { kind: 'gone' };
+    if (!context || !challenge || !view) return { kind: 'gone' };
     if (challenge.status !== 'open') return { kind: 'closed', view };
     const correct = choice === challenge.correctIndex;
     const points = awardedPoints('daily', correct ? 'right' : 'wrong', false);
-    const [totals, memory, settings] = await Promise.all([
-      this.stats.memberTotals(challenge.guildId, userId),
-      this.memory.memory(userId, challenge.cardId),
-      this.memory.settings(userId),
-    ]);
-    const reviewed = review(memory, correct ? 'right' : 'wrong', now, settings.retention);
+    const reviewed = review(context.memory, correct ? 'right' : 'wrong', now, context.retention);
     const today = utcDay(now);
-    const studyStreak = extendStudyStreak(
-      { current: totals?.studyStreak ?? 0, best: totals?.bestStudyStreak ?? 0, lastDay: totals?.lastStudyDay ?? null },
-      today,
-    );
+    const studyStreak = extendStudyStreak(context.studyStreak, today);
     const written = await this.daily.recordAnswer({
       challengeId,
       guildId: challenge.guildId,
@@ -343,6 +332,13 @@ export class DailyService {
       if (!challenge || !view || challenge.status !== 'open' || !challenge.messageId) return;
       const { answered } = await this.daily.counts(challengeId);
       await this.publisher.edit(challenge.channelId, challenge.messageId, { ...view, answered });
+      // The challenge may have closed (here or in another process) while this edit was on its way;
+      // the closed post must win, so put it back.
+      const after = await this.daily.challenge(challengeId);
+      if (after?.status === 'closed') {
+        const closing = { ...(await this.daily.counts(challengeId)), firstRight: await this.daily.firstRight(challengeId, 3) };
+        await this.publisher.edit(challenge.channelId, challenge.messageId, { ...view, challenge: after, closing });
+      }
     } catch (error) {
       this.logger.warn({ err: error, challengeId }, 'could not refresh the answer count');
     }

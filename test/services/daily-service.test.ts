@@ -4,7 +4,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest
 import type { Database } from '../../src/db/client.js';
 import { DailyRepository } from '../../src/db/repositories/daily-repository.js';
 import { LeaderboardRepository } from '../../src/db/repositories/leaderboard-repository.js';
-import { MemoryRepository } from '../../src/db/repositories/memory-repository.js';
 import { StatsRepository } from '../../src/db/repositories/stats-repository.js';
 import { DeckLibrary } from '../../src/decks/library.js';
 import type { Deck } from '../../src/domain/types.js';
@@ -33,7 +32,7 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
 
   const makeDaily = (pub = publisher, countRefreshMs = 60_000) => {
     const library = new DeckLibrary(decks);
-    const service = new DailyService(library, new DailyRepository(database), new StatsRepository(database), new MemoryRepository(database), pub, seededRandom(services.length + 1), logger, { countRefreshMs });
+    const service = new DailyService(library, new DailyRepository(database), pub, seededRandom(services.length + 1), logger, { countRefreshMs });
     services.push(service);
     return service;
   };
@@ -96,6 +95,15 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
       expect(publisher.postsIn(CHANNEL_B)).toHaveLength(1);
       const [row] = await database.rows<{ n: number }>(sql`select count(*)::int as n from daily_challenges`);
       expect(row?.n).toBe(2);
+    });
+
+    test("GIVEN one guild already posted today THEN another guild still gets its own scheduled challenge", async () => {
+      await setup(GUILD_A, CHANNEL_A, '2026-01-15T10:00:00Z');
+      await setup(GUILD_B, CHANNEL_B, '2026-01-15T10:00:00Z');
+      await postNow(GUILD_A, '2026-01-15T10:00:00Z');
+      expect(await daily.tick(new Date('2026-01-15T17:01:00Z'))).toMatchObject({ due: 1, posted: 1 });
+      expect(publisher.postsIn(CHANNEL_B)).toHaveLength(1);
+      expect(publisher.postsIn(CHANNEL_A)).toHaveLength(1);
     });
 
     test('GIVEN the bot was down at the time THEN the missed challenge is posted when it returns that local day', async () => {
@@ -226,6 +234,22 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
       for (let i = 1; i < refreshes.length; i++) expect(refreshes[i]!.at - refreshes[i - 1]!.at).toBeGreaterThanOrEqual(interval - 20);
       expect(refreshes.at(-1)?.view.answered).toBe(8);
     });
+  });
+
+  test('GIVEN a count refresh still on its way when the challenge closes THEN the closed post is what stays', async () => {
+    publisher = new MemoryPublisher();
+    daily = makeDaily(publisher, 0);
+    await setup();
+    const first = await postNow();
+    // The count edit (of the open post) is slow; the closing edit overtakes it.
+    publisher.editDelayMs = (view) => (view.challenge.status === 'open' ? 150 : 0);
+    await daily.answer(first.id, member(1), first.correctIndex, new Date('2026-01-15T12:01:00Z'));
+    await new Promise((r) => setTimeout(r, 20)); // the refresh has read "open" and is editing
+    await postNow(GUILD_A, '2026-01-16T12:00:00Z');
+    await new Promise((r) => setTimeout(r, 400));
+    const last = publisher.edits.filter((e) => e.messageId === 'm1').at(-1);
+    expect(last?.view.challenge.status).toBe('closed');
+    expect(last?.view.closing).toEqual({ answered: 1, right: 1, firstRight: [member(1)] });
   });
 
   describe('daily streak', () => {

@@ -6,6 +6,8 @@ export class MemoryPublisher implements ChallengePublisher {
   posts: { channelId: string; messageId: string; view: ChallengeView }[] = [];
   edits: { channelId: string; messageId: string; view: ChallengeView; at: number }[] = [];
   private failures = new Map<string, PublishError>();
+  /** How long an edit takes to reach "Discord", to let other work overtake it. */
+  editDelayMs: (view: ChallengeView) => number = () => 0;
   private next = 1;
 
   failChannel(channelId: string, error: PublishError | undefined): void {
@@ -23,7 +25,7 @@ export class MemoryPublisher implements ChallengePublisher {
   }
 
   async edit(channelId: string, messageId: string, view: ChallengeView): Promise<void> {
-    await Promise.resolve();
+    await new Promise((r) => setTimeout(r, this.editDelayMs(view)));
     this.edits.push({ channelId, messageId, view, at: Date.now() });
   }
 

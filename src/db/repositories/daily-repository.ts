@@ -1,6 +1,9 @@
 import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { answers, dailyChallenges, dailySettings } from '../schema.js';
+import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
+import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
+import type { StudyStreak } from '../../domain/streak.js';
+import { memoryFromRow } from './rounds-repository.js';
 import { memoryCtes, totalsCte, type MemoryWrite } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
@@ -25,6 +28,13 @@ export interface DailyAnswerRecord {
   awardDay: string;
   studyStreak: { current: number; best: number; lastDay: string | null };
   memory: MemoryWrite | null;
+}
+
+export interface AnswerContext {
+  challenge: DailyChallengeRow;
+  studyStreak: StudyStreak;
+  memory: MemoryState | null;
+  retention: number;
 }
 
 export type DailyAnswerWrite =
@@ -81,7 +91,9 @@ export class DailyRepository {
 
   /** Every enabled, unpaused guild with the local date of its latest challenge, in one query. */
   async activeSchedules(): Promise<ScheduleRow[]> {
-    const lastDate = sql<string | null>`(select max(c.local_date)::text from ${dailyChallenges} c where c.guild_id = ${dailySettings.guildId})`;
+    // Spelled out: drizzle renders a column of a single-table select unqualified, which inside this
+    // subquery would resolve to c.guild_id and give every guild the latest date of any guild.
+    const lastDate = sql<string | null>`(select max(c.local_date)::text from daily_challenges c where c.guild_id = daily_settings.guild_id)`;
     const rows = await this.database.db
       .select({ settings: dailySettings, lastDate })
       .from(dailySettings)
@@ -97,6 +109,35 @@ export class DailyRepository {
       .orderBy(desc(dailyChallenges.localDate), desc(dailyChallenges.id))
       .limit(1);
     return row;
+  }
+
+  /**
+   * What answering needs, in one round trip: the challenge, and the member's totals in its guild,
+   * memory of its card and review settings.
+   */
+  async answerContext(challengeId: number, userId: string): Promise<AnswerContext | undefined> {
+    const [row] = await this.database.db
+      .select({
+        challenge: dailyChallenges,
+        studyStreak: memberStats.studyStreak,
+        bestStudyStreak: memberStats.bestStudyStreak,
+        lastStudyDay: memberStats.lastStudyDay,
+        memory: cardMemory,
+        retention: memberSettings.retention,
+      })
+      .from(dailyChallenges)
+      .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
+      .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
+      .leftJoin(memberSettings, eq(memberSettings.userId, userId))
+      .where(eq(dailyChallenges.id, challengeId))
+      .limit(1);
+    if (!row) return undefined;
+    return {
+      challenge: row.challenge,
+      studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
+      memory: row.memory ? memoryFromRow(row.memory) : null,
+      retention: row.retention ?? DEFAULT_RETENTION,
+    };
   }
 
   async challenge(id: number): Promise<DailyChallengeRow | undefined> {
