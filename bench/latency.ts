@@ -1,0 +1,340 @@
+// `npm run bench:latency`: how fast the bot answers an interaction, against the smallest possible
+// discord.js bot (bench/floor-bot.ts), on PGlite and on PostgreSQL, side by side.
+//
+// The measure is the fake Discord's `latencyMs`: from sending INTERACTION_CREATE on the gateway to the
+// bot's first REST request answering it (the interaction callback). Each bot runs as a child process
+// against its own fake Discord on 127.0.0.1; interactions are sent one at a time after a warm-up.
+// Also: the bot's resident memory after start and after 10,000 interactions, and a burst of 500
+// daily answers within one second. Prints a table and writes it into docs/BENCHMARKS.md.
+//
+// Options: --quick (small counts, nothing written), --no-write. PostgreSQL server: BENCH_DATABASE_URL,
+// else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres (a bench database is
+// created there and dropped).
+
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import postgres from 'postgres';
+import { createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
+import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
+import type { StoredMessage } from '../test/support/fake-discord/types.js';
+import { writeSection } from './support/benchmarks-doc.js';
+import { fmt, loadAverage, machine, rssMiB, Samples } from './support/measure.js';
+
+const quick = process.argv.includes('--quick');
+const write = !quick && !process.argv.includes('--no-write');
+
+const PER_KIND = quick ? 100 : 1_000;
+const WARM_UP_ROUNDS = quick ? 20 : 100;
+const WARM_UP_DAILY = quick ? 10 : 50;
+const MEMORY_AFTER = quick ? 1_000 : 10_000;
+const BURST = quick ? 100 : 500;
+const BURST_SPREAD_MS = 1_000;
+const DEADLINE_MS = 3_000;
+const STUDIERS = 10;
+/** Every bot's run stops with an error past this, whatever happens (the whole bench stays near 10 minutes). */
+const TARGET_BUDGET_MS = 5 * 60_000;
+const DECKS = ['cnn', 'rnn', 'ml', 'embeddings', 'transformers', 'regularization', 'clustering'];
+const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
+type Kind = (typeof KINDS)[number];
+const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
+
+interface Result {
+  name: string;
+  samples: Record<Kind, Samples>;
+  rss: { start: number; warm: number; after: number; interactions: number; trajectory: number[] };
+  burst: { samples: Samples; inside: number; ledger: number | undefined };
+  startMs: number;
+  stopMs: number;
+  exitCode: number | null;
+  /** The bench's own budget per bot, for the record. */
+  wallMs: number;
+}
+
+/** A daily time far from now, so the bot's own scheduler never posts in the middle of the run. */
+const twelveHoursAway = (): string => `${String((new Date().getUTCHours() + 12) % 24).padStart(2, '0')}:00`;
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function buttonId(message: StoredMessage | undefined, label: string): string {
+  const id = (message?.components ?? []).flatMap((row) => row.components ?? []).find((c) => c.label === label)?.custom_id;
+  if (!id) throw new Error(`no button "${label}" on ${JSON.stringify(message?.embeds[0]?.title)}`);
+  return id;
+}
+
+function need(result: InteractionResult, what: string): StoredMessage {
+  if (!result.message) throw new Error(`${what}: callback ${result.callbackType} left no message (${JSON.stringify(result.data).slice(0, 300)})`);
+  return result.message;
+}
+
+/** One bot against a fresh fake Discord: the world, the bot process and the interactions it is sent. */
+async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: string | undefined): Promise<Result> {
+  const began = Date.now();
+  const name = kind === 'floor' ? 'floor bot' : kind === 'pglite' ? 'deepcards · PGlite' : 'deepcards · PostgreSQL';
+  log(`\n${name}: starting`);
+  // No callback deadline and a long wait: the bench measures late answers instead of failing on them.
+  const fake = await FakeDiscord.start({ maxRecordedRequests: 2_000, callbackDeadlineMs: 0, interactionTimeoutMs: 30_000 });
+  let db: BotDatabase | undefined;
+  let bot: BotProcess | undefined;
+  try {
+    const guild = fake.addGuild({ name: 'Bench' });
+    const study = fake.addChannel(guild.id, { name: 'study' });
+    const daily = fake.addChannel(guild.id, { name: 'daily' });
+    const admin = fake.addMember(guild.id, { username: 'admin', permissions: ['ManageGuild'] });
+    const studiers = Array.from({ length: STUDIERS }, (_, i) => fake.addMember(guild.id, { username: `studier${i}` }));
+    const warmMembers = Array.from({ length: WARM_UP_DAILY }, (_, i) => fake.addMember(guild.id, { username: `warm${i}` }));
+    const answerers = Array.from({ length: Math.max(PER_KIND, BURST) }, (_, i) => fake.addMember(guild.id, { username: `member${i}` }));
+
+    const started = Date.now();
+    if (kind === 'floor') {
+      bot = await startBot({ fake, args: ['--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
+    } else {
+      db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
+      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000 });
+    }
+    const startMs = Date.now() - started;
+    await sleep(500);
+    const rssStart = rssMiB(bot.pid);
+    log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB`);
+
+    let interactions = 0;
+    const samples = Object.fromEntries(KINDS.map((k) => [k, new Samples()])) as Record<Kind, Samples>;
+    const trajectory: number[] = [];
+    const record = (k: Kind | undefined, r: InteractionResult): InteractionResult => {
+      interactions++;
+      if (interactions % 1_000 === 0 && bot) trajectory.push(Math.round(rssMiB(bot.pid)));
+      if (k) samples[k].add(r.latencyMs, r.callbackType);
+      return r;
+    };
+    const command = (user: FakeMember, commandName: string, options: Record<string, string> = {}, subcommand?: string) =>
+      fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) });
+
+    const withinBudget = (): void => {
+      if (Date.now() - began > TARGET_BUDGET_MS) throw new Error(`${name}: over the ${TARGET_BUDGET_MS / 60_000}-minute budget after ${interactions} interactions`);
+    };
+    let round = 0;
+    /** /quiz → Reveal answer → Good (the floor: a command, then two presses of its one button). */
+    const studyRound = async (measure: boolean): Promise<void> => {
+      withinBudget();
+      const user = studiers[round % STUDIERS] as FakeMember;
+      const deck = DECKS[round % DECKS.length] as string;
+      round++;
+      const q = record(measure ? 'quiz' : undefined, await command(user, 'quiz', { deck }));
+      const card = need(q, '/quiz');
+      const revealId = kind === 'floor' ? 'floor:reveal' : buttonId(card, 'Reveal answer');
+      const rv = record(measure ? 'reveal' : undefined, await fake.press({ user, message: card.id, customId: revealId }));
+      const revealed = need(rv, 'reveal');
+      const gradeId = kind === 'floor' ? 'floor:reveal' : buttonId(revealed, 'Good');
+      record(measure ? 'grade' : undefined, await fake.press({ user, message: revealed.id, customId: gradeId }));
+    };
+
+    /** A daily challenge to answer: deepcards posts one with /daily now; the floor's is a message of its own. */
+    const postChallenge = async (): Promise<{ message: StoredMessage; ids: string[]; challengeId: number | undefined }> => {
+      if (kind === 'floor') {
+        const message = need(record(undefined, await command(admin, 'daily')), 'floor command');
+        return { message, ids: ['floor:reveal', 'floor:reveal', 'floor:reveal', 'floor:reveal'], challengeId: undefined };
+      }
+      const before = new Set(fake.messages(daily.id).map((m) => m.id));
+      const now = record(undefined, await command(admin, 'daily', {}, 'now'));
+      const message = fake.messages(daily.id).find((m) => !before.has(m.id) && m.embeds[0]?.footer?.text.startsWith('daily #'));
+      if (!message) throw new Error(`/daily now posted nothing: ${JSON.stringify(now.data).slice(0, 300)}`);
+      const challengeId = Number(/^daily #(\d+)/.exec(message.embeds[0]?.footer?.text ?? '')?.[1]);
+      return { message, ids: ['A', 'B', 'C', 'D'].map((l) => buttonId(message, l)), challengeId };
+    };
+    const answer = (user: FakeMember, challenge: { message: StoredMessage; ids: string[] }, i: number, timeoutMs?: number) =>
+      fake.press({ user, message: challenge.message.id, customId: challenge.ids[i % 4] as string, ...(timeoutMs ? { timeoutMs } : {}) });
+
+    // Warm-up: JIT, connection pools, discord.js caches.
+    if (kind !== 'floor') {
+      const setup = record(undefined, await command(admin, 'daily', { channel: daily.id, time: twelveHoursAway(), timezone: 'UTC', deck: 'all' }, 'setup'));
+      if (!setup.data?.content?.startsWith('Daily challenge set')) throw new Error(`/daily setup failed: ${setup.data?.content}`);
+    }
+    for (let i = 0; i < WARM_UP_ROUNDS; i++) await studyRound(false);
+    const warmChallenge = await postChallenge();
+    for (const [i, user] of warmMembers.entries()) record(undefined, await answer(user, warmChallenge, i));
+    const rssWarm = rssMiB(bot.pid);
+    log(`${name}: warmed up after ${interactions} interactions, RSS ${rssWarm.toFixed(0)} MiB`);
+
+    // Measured, one at a time.
+    for (let i = 0; i < PER_KIND; i++) await studyRound(true);
+    log(`${name}: ${PER_KIND} × (/quiz, reveal, grade) done`);
+    const measuredChallenge = await postChallenge();
+    for (let i = 0; i < PER_KIND; i++) {
+      withinBudget();
+      record('daily', await answer(answerers[i] as FakeMember, measuredChallenge, i));
+    }
+    log(`${name}: ${PER_KIND} daily answers done`);
+    if (kind !== 'floor') {
+      // Memory over 10,000 interactions: keep studying (still measured) until there.
+      while (interactions < MEMORY_AFTER) await studyRound(true);
+    }
+    await sleep(500);
+    const rssAfter = rssMiB(bot.pid);
+    const rssAt = interactions;
+    log(`${name}: RSS ${rssAfter.toFixed(0)} MiB after ${interactions} interactions`);
+
+    // The burst: members answering the daily challenge within one second, all at once.
+    const burstChallenge = await postChallenge();
+    const burst = new Samples();
+    const t0 = Date.now();
+    const settled = await Promise.allSettled(
+      answerers.slice(0, BURST).map(async (user, i) => {
+        await sleep(Math.max(0, t0 + (i * BURST_SPREAD_MS) / BURST - Date.now()));
+        const r = await answer(user, burstChallenge, i, 30_000);
+        burst.add(r.latencyMs, r.callbackType);
+      }),
+    );
+    const failures = settled.filter((s) => s.status === 'rejected');
+    if (failures.length > 0) log(`${name}: ${failures.length} burst presses got no answer: ${String((failures[0] as PromiseRejectedResult).reason).slice(0, 300)}`);
+    const inside = burst.values.filter((v) => v <= DEADLINE_MS).length;
+    log(`${name}: burst of ${BURST} answered in ${Date.now() - t0} ms, slowest ${fmt(burst.max())} ms`);
+    await sleep(200);
+
+    const stopping = Date.now();
+    const exit = await bot.stop('SIGTERM', 10_000);
+    bot = undefined;
+    let ledger: number | undefined;
+    if (db && burstChallenge.challengeId) {
+      const [row] = await db.query<{ n: number }>('select count(*)::int as n from answers where challenge_id = $1', [burstChallenge.challengeId]);
+      ledger = row?.n;
+    }
+    return {
+      name,
+      samples,
+      rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory },
+      burst: { samples: burst, inside, ledger },
+      startMs,
+      stopMs: Date.now() - stopping,
+      exitCode: exit.code,
+      wallMs: Date.now() - began,
+    };
+  } catch (error) {
+    if (bot) log(`${name}: bot output:\n${bot.output().slice(-4000)}`);
+    throw error;
+  } finally {
+    if (bot) {
+      bot.kill();
+      await bot.exited;
+    }
+    await fake.stop();
+    await db?.drop();
+  }
+}
+
+function buildDist(): void {
+  const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`building dist/ failed:\n${r.stdout}${r.stderr}`);
+}
+
+async function postgresServer(): Promise<{ url: string; version: string } | { error: string }> {
+  const url = process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    const [row] = await sql<{ server_version: string }[]>`show server_version`;
+    return { url, version: row?.server_version ?? '?' };
+  } catch (error) {
+    return { error: `${url.replace(/\/\/[^@]*@/, '//…@')}: ${error instanceof Error ? error.message : String(error)}` };
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+function report(results: Result[], pg: { version: string } | { error: string }, totalMs: number, load: { before: number; after: number }): string {
+  const m = machine();
+  const floor = results.find((r) => r.name === 'floor bot');
+  const lines: string[] = [];
+  const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
+  lines.push('## Latency (npm run bench:latency)', '');
+  lines.push(
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC on ${m.cores} cores (${m.cpu}), ${m.ramGiB.toFixed(0)} GiB RAM, Node ${m.node}` +
+      `${'version' in pg ? `, PostgreSQL ${pg.version} on the same machine` : ''}; the whole run took ${(totalMs / 60_000).toFixed(1)} min. ` +
+      `Load average (1 min) ${load.before.toFixed(2)} before and ${load.after.toFixed(2)} after: the bench process (with the fake Discord), the bot and ` +
+      'PostgreSQL share these cores, and anything else running skews the tails.',
+    '',
+    'Latency is the time from the fake Discord sending INTERACTION_CREATE to the bot\'s first REST request answering it (its interaction ' +
+      'callback), in ms. Each bot is a child process (deepcards: `node dist/src/index.js`, LOG_LEVEL=warn) against its own fake Discord on ' +
+      `127.0.0.1; interactions are sent one at a time after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers. ` +
+      'The floor bot (bench/floor-bot.ts) is the smallest discord.js bot that answers the same way (an embed and a button per command, an ' +
+      'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths.',
+    '',
+  );
+  row(['p50 / p95 / p99 (ms)', ...results.map((r) => r.name)]);
+  row(['---', ...results.map(() => '---:')]);
+  for (const k of KINDS) {
+    row([
+      `${KIND_LABEL[k]}`,
+      ...results.map((r) => {
+        const s = r.samples[k];
+        return `${fmt(s.percentile(50))} / ${fmt(s.percentile(95))} / ${fmt(s.percentile(99))} (n=${s.count})`;
+      }),
+    ]);
+  }
+  row(['callback types (4 reply, 7 update; 5/6 deferred)', ...results.map((r) => KINDS.map((k) => r.samples[k].typesText()).join('; '))]);
+  row([
+    'resident memory: after start → after warm-up → after N interactions',
+    ...results.map((r) => `${r.rss.start.toFixed(0)} → ${r.rss.warm.toFixed(0)} → ${r.rss.after.toFixed(0)} MiB (N=${r.rss.interactions}; ${pct(r.rss.after / r.rss.start - 1)} from start)`),
+  ]);
+  row(['resident memory every 1,000 interactions (MiB)', ...results.map((r) => r.rss.trajectory.join(', '))]);
+  row([
+    `burst: ${BURST} daily answers spread over ${BURST_SPREAD_MS / 1000} s — p50 / p99 / max (ms)`,
+    ...results.map((r) => `${fmt(r.burst.samples.percentile(50))} / ${fmt(r.burst.samples.percentile(99))} / ${fmt(r.burst.samples.max())}`),
+  ]);
+  row([
+    `burst: answered within ${DEADLINE_MS / 1000} s · rows in the ledger`,
+    ...results.map((r) => `${r.burst.inside}/${BURST} · ${r.burst.ledger === undefined ? 'n/a' : `${r.burst.ledger}/${BURST}`}`),
+  ]);
+  row(['start (ready + commands) · SIGTERM → exit', ...results.map((r) => `${(r.startMs / 1000).toFixed(1)} s · ${r.stopMs} ms (code ${r.exitCode})`)]);
+  lines.push('');
+  if ('error' in pg) lines.push(`PostgreSQL was not measured: ${pg.error}.`, '');
+
+  lines.push('Targets:', '');
+  for (const r of results.filter((x) => x !== floor)) {
+    const checks: string[] = [];
+    if (floor) {
+      const ratios = KINDS.map((k) => {
+        const base = k === 'quiz' ? floor.samples.quiz : floor.samples.reveal;
+        return { k, ratio: r.samples[k].percentile(50) / base.percentile(50) };
+      });
+      checks.push(mark(ratios.every((x) => x.ratio <= 3)) + ` p50 within 3× the floor's: ${ratios.map((x) => `${KIND_LABEL[x.k]} ${x.ratio.toFixed(1)}×`).join(', ')}`);
+    }
+    if (r.name.includes('PostgreSQL')) {
+      const p99 = KINDS.map((k) => ({ k, v: r.samples[k].percentile(99) }));
+      checks.push(mark(p99.every((x) => x.v < 15)) + ` p99 under 15 ms: ${p99.map((x) => `${KIND_LABEL[x.k]} ${fmt(x.v)}`).join(', ')}`);
+    }
+    const deferred = KINDS.reduce((n, k) => n + r.samples[k].deferred(), 0) + r.burst.samples.deferred();
+    checks.push(mark(deferred === 0) + ` no deferred replies: ${deferred} deferred`);
+    const growth = r.rss.after / r.rss.start - 1;
+    checks.push(mark(growth < 0.1) + ` memory growth over ${r.rss.interactions} interactions under 10%: ${pct(growth)} (${pct(r.rss.after / r.rss.warm - 1)} after the warm-up)`);
+    checks.push(
+      mark(r.burst.inside === BURST && r.burst.ledger === BURST) +
+        ` burst: ${r.burst.inside}/${BURST} inside ${DEADLINE_MS / 1000} s, ${r.burst.ledger ?? '?'}/${BURST} answers in the ledger`,
+    );
+    lines.push(`- **${r.name}**`, ...checks.map((c) => `  - ${c}`));
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+const mark = (ok: boolean): string => (ok ? '✅' : '❌');
+const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const loadBefore = loadAverage();
+  log('building dist/ …');
+  buildDist();
+  const pg = await postgresServer();
+  if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
+  const results: Result[] = [];
+  results.push(await runTarget('floor', undefined));
+  results.push(await runTarget('pglite', undefined));
+  if ('url' in pg) results.push(await runTarget('postgres', pg.url));
+  const section = report(results, pg, Date.now() - t0, { before: loadBefore, after: loadAverage() });
+  process.stdout.write(`\n${section}\n`);
+  if (write) log(`written to ${writeSection(path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), '## Latency (npm run bench:latency)', section)}`);
+}
+
+main().catch((error: unknown) => {
+  log(`bench:latency failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  process.exitCode = 1;
+});

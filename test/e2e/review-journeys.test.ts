@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
+import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeMember } from '../support/fake-discord/index.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, e2eDatabase, embedText, field, messageOf, requireBuiltBot } from './support.js';
+
+// The /review loop against the built bot in a child process, in a server and in DMs.
+describe(`/review journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
+  let fake: FakeDiscord;
+  let db: BotDatabase;
+  let bot: BotProcess;
+  let guild: FakeGuild;
+  let channel: FakeChannel;
+
+  beforeAll(async () => {
+    requireBuiltBot();
+    fake = await FakeDiscord.start();
+    guild = fake.addGuild({ name: 'Study Hall' });
+    channel = fake.addChannel(guild.id, { name: 'study' });
+    db = await e2eDatabase();
+    bot = await startBot({ fake, env: db.env, expectRegistration: true });
+  });
+
+  afterAll(async () => {
+    bot?.kill();
+    await bot?.exited;
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  const member = (username: string): FakeMember => fake.addMember(guild.id, { username });
+  const press = (user: FakeMember, message: { id: string }, customId: string) => fake.press({ user, message: message.id, customId });
+
+  test('GIVEN /review with two new cards a day THEN each card is revealed with its intervals and graded, until a summary says when the next is due', async () => {
+    const rosa = member('rosa');
+    const settings = await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'review-settings', options: { new_per_day: 2 } });
+    expect(settings.data?.flags).toBe(EPHEMERAL);
+    expect(field(settings.message, 'New cards per day')).toBe('2');
+
+    let card = messageOf(await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'review', options: { deck: 'rnn' } }));
+    expect(card.flags).toBe(EPHEMERAL);
+    const seen: string[] = [];
+    for (const grade of ['Good', 'Again']) {
+      expect(card.embeds[0]?.title).toMatch(/^Review · RNNs and LSTMs · card \d+ of \d+$/);
+      seen.push(card.embeds[0]!.footer!.text);
+      const revealed = messageOf(await press(rosa, card, buttonId(card, 'Reveal answer')));
+      const labels = buttonLabels(revealed);
+      expect(labels).toEqual([expect.stringMatching(/^Again · \d+m$/), expect.stringMatching(/^Hard · \d+m$/), expect.stringMatching(/^Good · \d+d$/), expect.stringMatching(/^Easy · \d+d$/)]);
+      const next = await press(rosa, revealed, buttonId(revealed, labels.find((l) => l.startsWith(grade))!));
+      expect(next.callbackType).toBe(7);
+      card = messageOf(next);
+    }
+    expect(new Set(seen).size).toBe(2);
+    expect(embedText(card)).toMatch(/You reviewed \*\*2\*\* cards\. Nothing else is due right now\.\nNext card due <t:\d+:R>\./);
+    expect(buttonLabels(card)).toEqual([]);
+
+    const stats = await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'stats' });
+    expect(field(stats.message, 'Points')).toBe('1');
+    expect(field(stats.message, 'Due')).toBe('1 today · 0 tomorrow');
+  });
+
+  test('GIVEN /review in a DM THEN the same loop works there and earns no points', async () => {
+    const sam = member('sam');
+    const first = messageOf(await fake.command({ user: sam, name: 'review' }));
+    expect(first.embeds[0]?.title).toMatch(/^Review · /);
+    const revealed = messageOf(await press(sam, first, buttonId(first, 'Reveal answer')));
+    const next = messageOf(await press(sam, revealed, buttonLabels(revealed).map((l) => buttonId(revealed, l))[2]!));
+    expect(next.embeds[0]?.description).toMatch(/^-# [a-z0-9-]+: You said \*\*Good\*\*\. Back in \d+d\./);
+    const stats = await fake.command({ user: sam, guildId: guild.id, channelId: channel.id, name: 'stats' });
+    expect(field(stats.message, 'Points')).toBe('0');
+    expect(field(stats.message, 'Learned')).toMatch(/: 1\/\d+$/);
+  });
+});

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { inject } from 'vitest';
+import { parse } from 'yaml';
+import { createBotDatabase, SHIPPED_DECKS, type BotDatabase } from '../support/bot-process.js';
+import type { InteractionResult } from '../support/fake-discord/index.js';
+import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-discord/types.js';
+
+export const EPHEMERAL = 64;
+
+/** Which database the bot processes of this run use (see test/support/database.ts). */
+export const E2E_DB_KIND: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
+
+/** Fails the file at once when global setup could not build dist/ (the bot under test would be stale). */
+export function requireBuiltBot(): void {
+  const error = inject('distBuildError');
+  if (error) throw new Error(`dist/ could not be built, so the end-to-end tests cannot run the current code:\n${error}`);
+}
+
+/** A fresh database for this file's bot: on TEST_DATABASE_URL's server, or a temp PGlite directory. */
+export function e2eDatabase(): Promise<BotDatabase> {
+  return createBotDatabase({ serverUrl: process.env.TEST_DATABASE_URL, prefix: 'deepcards_e2e' });
+}
+
+type MessageLike = { embeds?: ApiEmbed[]; components?: ApiComponent[] } | undefined;
+
+function buttons(message: MessageLike): ApiComponent[] {
+  return (message?.components ?? []).flatMap((row) => row.components ?? []).filter((c) => c.type === 2);
+}
+
+export function buttonLabels(message: MessageLike): string[] {
+  return buttons(message).map((b) => b.label ?? '');
+}
+
+export function buttonsDisabled(message: MessageLike): boolean[] {
+  return buttons(message).map((b) => b.disabled === true);
+}
+
+/** The custom id of the button labelled `label`. */
+export function buttonId(message: MessageLike, label: string): string {
+  const button = buttons(message).find((b) => b.label === label);
+  if (!button?.custom_id) throw new Error(`no button "${label}" (buttons: ${buttonLabels(message).join(', ') || 'none'})`);
+  return button.custom_id;
+}
+
+/** The first embed as text: title, description, `name: value` fields, footer. */
+export function embedText(message: MessageLike): string {
+  const embed = message?.embeds?.[0];
+  if (!embed) return '';
+  return [embed.title, embed.description, ...(embed.fields ?? []).map((f) => `${f.name}: ${f.value}`), embed.footer?.text].filter(Boolean).join('\n');
+}
+
+export function field(message: MessageLike, name: string): string | undefined {
+  return message?.embeds?.[0]?.fields?.find((f) => f.name === name)?.value;
+}
+
+/** The message a callback created or updated; fails with the callback when there is none. */
+export function messageOf(result: InteractionResult): StoredMessage {
+  if (!result.message) throw new Error(`callback type ${result.callbackType} left no message: ${JSON.stringify(result.data)}`);
+  return result.message;
+}
+
+const answers = new Map<string, string>();
+/** A shipped card's answer, read from its deck file (what the bot must treat as the right option). */
+export function shippedAnswer(cardId: string): string {
+  if (answers.size === 0) {
+    for (const file of ['cnn', 'rnn', 'ml', 'embeddings', 'transformers', 'regularization', 'clustering']) {
+      const deck = parse(readFileSync(path.join(SHIPPED_DECKS, `${file}.yaml`), 'utf8')) as { cards: { id: string; answer: string }[] };
+      for (const card of deck.cards) answers.set(card.id, String(card.answer).trim());
+    }
+  }
+  const answer = answers.get(cardId);
+  if (answer === undefined) throw new Error(`no shipped card ${cardId}`);
+  return answer;
+}
+
+/**
+ * Index (0–3) of the right option of a choice card or daily challenge, worked out as a member would
+ * with the deck file open: the card id is in the footer, the options are `**A.** …` lines.
+ */
+export function rightOption(message: MessageLike): number {
+  const embed = message?.embeds?.[0];
+  const footer = embed?.footer?.text ?? '';
+  const cardId = footer.startsWith('daily #') ? footer.split(' · ')[2] : footer.split(' · ')[0];
+  if (!cardId) throw new Error(`no card id in the footer "${footer}"`);
+  const options = [...(embed?.description ?? '').matchAll(/^\*\*([A-D])\.\*\* (.*)$/gm)].map((m) => m[2]);
+  const index = options.indexOf(shippedAnswer(cardId));
+  if (index < 0) throw new Error(`the answer of ${cardId} is not among the options: ${options.join(' | ')}`);
+  return index;
+}
+
+/**
+ * 18:00 in Europe/Berlin, unless Berlin's clock is within 15 minutes of it: the bot's own scheduler
+ * runs on the real clock and would then post a challenge of its own in the middle of a test.
+ */
+export function quietDailyTime(now = new Date()): string {
+  const [hour, minute] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+    .format(now)
+    .split(':')
+    .map(Number);
+  return Math.abs((hour ?? 0) * 60 + (minute ?? 0) - 18 * 60) < 15 ? '06:00' : '18:00';
+}
