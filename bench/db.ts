@@ -44,12 +44,13 @@ import {
   fill,
   MAIN_GUILD,
   MAIN_TIME_ZONE,
+  SIZES,
   TARGET_DUE,
   TARGET_NONE_DUE,
 } from './support/db-fill.js';
 import { measure, markdownTable, type Measured } from './support/db-measure.js';
-import { candidateSection, runCandidates, type CandidateContext, type CandidateResult } from './support/db-candidates.js';
-import { machineInfo, machineLine, writeSection } from './support/db-report.js';
+import { writeSection } from './support/benchmarks-doc.js';
+import { DOC_HEADING, machineInfo, machineLine } from './support/db-report.js';
 
 const BENCH_DB = 'deepcards_bench';
 const args = new Set(process.argv.slice(2));
@@ -57,7 +58,6 @@ const REUSE = args.has('--reuse');
 const KEEP = args.has('--keep') || REUSE;
 const ONLY = [...args].find((a) => a.startsWith('--only='))?.slice('--only='.length);
 const EXPLAIN = args.has('--explain');
-const CANDIDATES = args.has('--candidates');
 const DOCS = !args.has('--no-docs') && !REUSE && ONLY === undefined;
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -112,17 +112,14 @@ async function main(): Promise<void> {
       await filler.end({ timeout: 2 });
     }
 
-    const { results, candidateContext } = await measureAll(database);
-    let candidates: CandidateResult[] | undefined;
-    if (CANDIDATES) candidates = await runCandidates({ ...candidateContext, log }, results);
+    const { results } = await measureAll(database);
 
     const machine = machineInfo(version);
     const load = `load average (1 min) ${loadAtStart.toFixed(2)} at the start, ${(os.loadavg()[0] ?? 0).toFixed(2)} at the end; the run took ${((performance.now() - started) / 60_000).toFixed(1)} min`;
     console.log(`\n${machineLine(machine)}; ${load}\n\n${markdownTable(results)}\n`);
-    if (candidates) console.log(`${candidateSection(candidates)}\n`);
     if (DOCS) {
       const file = path.join(projectRoot(), 'docs', 'BENCHMARKS.md');
-      await writeSection(file, docBody(machine, load, rowCounts, results, candidates));
+      writeSection(file, DOC_HEADING, `${DOC_HEADING}\n\n${docBody(machine, load, rowCounts, results)}`);
       log(`wrote ${path.relative(projectRoot(), file)}`);
     }
   } finally {
@@ -137,7 +134,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function measureAll(database: Database): Promise<{ results: Measured[]; candidateContext: Omit<CandidateContext, 'log'> }> {
+async function measureAll(database: Database): Promise<{ results: Measured[] }> {
   const logger = createLogger('silent');
   const benchLibrary = new DeckLibrary(benchDecks());
   const shippedLibrary = new DeckLibrary(await loadDecks(path.join(projectRoot(), 'decks')));
@@ -172,11 +169,14 @@ async function measureAll(database: Database): Promise<{ results: Measured[]; ca
   const now = BENCH_NOW;
   const deckIds = benchLibrary.decks.map((d) => d.id);
 
-  const schedules = await daily.activeSchedules();
+  const schedules = await daily.schedulesToCheck(now);
   const dueAtNow = dailyService.dueGuilds(schedules, now).length;
-  const postedToday = schedules.filter((s) => s.lastDate !== null && s.lastDate === localDateIn(now, s.settings.timeZone)).length;
   if (dueAtNow !== 0) throw new Error(`expected no guild due at ${now.toISOString()}, found ${dueAtNow}`);
-  log(`tick set-up: ${schedules.length} active schedules, ${postedToday} already posted today (each costs the tick one lastChallenge query), 0 due`);
+  // An hour later some guilds are due: the prefiltered read must return every one of them.
+  const later = new Date(now.getTime() + 3_600_000);
+  const dueLater = dailyService.dueGuilds(await daily.schedulesToCheck(later), later).length;
+  if (dueLater === 0) throw new Error('expected some guilds due an hour after BENCH_NOW');
+  log(`tick set-up: ${SIZES.dailyGuilds} configured guilds, ${schedules.length} returned to check now, 0 due; ${dueLater} due an hour later`);
 
   const first = await review.start({ userId: TARGET_DUE, guildId: MAIN_GUILD, channelId: '1', deck: null, now });
   if ('kind' in first) throw new Error('expected a due card for the 5,000-card member');
@@ -204,9 +204,8 @@ async function measureAll(database: Database): Promise<{ results: Measured[]; ca
     leaderboard.leaderboard({ guildId: MAIN_GUILD, period: 'all', by: 'streak', callerId: at(randomMembers, i), now }));
 
   // One tick takes seconds before the fix: a handful of runs shows it, 300 would take the whole budget.
-  await run(`DailyService.tick, ${schedules.length} guilds (${postedToday} posted today), none due`, () => dailyService.tick(now), { target: 100, budgetMs: 25_000, minRuns: 5 });
-  await run('  DailyRepository.activeSchedules (the tick\'s query)', () => daily.activeSchedules());
-  await run(`  pure due-check over ${schedules.length} rows (dueGuilds)`, async () => dailyService.dueGuilds(schedules, now), { target: 100 });
+  await run(`DailyService.tick, ${SIZES.dailyGuilds.toLocaleString('en')} configured guilds, none due`, () => dailyService.tick(now), { target: 100, budgetMs: 25_000, minRuns: 5 });
+  await run('  DailyRepository.schedulesToCheck (the tick\'s query)', () => daily.schedulesToCheck(now));
 
   await run('MemoryRepository.earliestDue, 5,000 cards, all deck ids', () => memory.earliestDue(TARGET_DUE, deckIds), { target: 5 });
   await run('MemoryRepository.earliestDue, 5,000 cards, null', () => memory.earliestDue(TARGET_DUE, null), { target: 5 });
@@ -229,7 +228,6 @@ async function measureAll(database: Database): Promise<{ results: Measured[]; ca
     review.start({ userId: TARGET_NONE_DUE, guildId: MAIN_GUILD, channelId: '1', deck: null, now }));
   return {
     results,
-    candidateContext: { database, boards, daily, dailyService, guildId: MAIN_GUILD, now, boardCallers, randomMembers },
   };
 
   async function explainAll(callers: string[], statsMembers: string[], decks: string[]): Promise<void> {
@@ -245,8 +243,7 @@ async function measureAll(database: Database): Promise<{ results: Measured[]; ca
       await explainOperation('streak board', capture, () => new LeaderboardService(b).leaderboard({ guildId: MAIN_GUILD, period: 'all', by: 'streak', callerId: caller, now }));
       await explainOperation('/stats, most active member', capture, () => new StatsService(benchLibrary, s, b).memberRecord(MAIN_GUILD, active[0] as string, now));
       await explainOperation('/stats, random member', capture, () => new StatsService(benchLibrary, s, b).memberRecord(MAIN_GUILD, statsMembers[0] as string, now));
-      await explainOperation('activeSchedules', capture, () => d.activeSchedules());
-      await explainOperation('one lastChallenge of the tick', capture, () => d.lastChallenge(MAIN_GUILD));
+      await explainOperation('schedulesToCheck', capture, () => d.schedulesToCheck(now));
       await explainOperation('earliestDue, all deck ids', capture, () => m.earliestDue(TARGET_DUE, decks));
       await explainOperation('earliestDue, one deck', capture, () => m.earliestDue(TARGET_DUE, [decks[3] as string]));
       await explainOperation('nothing-due path', capture, () =>
@@ -257,16 +254,11 @@ async function measureAll(database: Database): Promise<{ results: Measured[]; ca
   }
 }
 
-function localDateIn(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
-
 function docBody(
   machine: ReturnType<typeof machineInfo>,
   load: string,
   rows: Record<string, number>,
   results: readonly Measured[],
-  candidates: CandidateResult[] | undefined,
 ): string {
   const n = (k: string) => (rows[k] ?? 0).toLocaleString('en');
   return [
@@ -288,7 +280,6 @@ function docBody(
     `  one with ≈4% overdue, one with nothing due and today's new cards used up), ${n('review_logs')} review_logs.`,
     '',
     markdownTable(results),
-    ...(candidates ? ['', candidateSection(candidates)] : []),
   ].join('\n');
 }
 

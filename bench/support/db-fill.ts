@@ -256,6 +256,16 @@ select '${TARGET_NONE_DUE}', ${cardSql('ci')}, ${deckSql('ci')}, 'review', 3, 0,
        ${NOW_SQL} - make_interval(mins => 10 * ci)
 from generate_series(0, 9) ci`;
 
+/** The running week and month totals the bot keeps per answer, rebuilt from the ledger as the backfill migration does. */
+const PERIOD_POINTS_SQL = `
+insert into member_period_points (guild_id, period, starts_on, user_id, points, points_reached_at)
+select a.guild_id, v.period, v.starts_on, a.user_id, sum(a.points)::int, max(a.answered_at)
+from (select a.*, coalesce(ds.time_zone, 'UTC') as tz from answers a left join daily_settings ds on ds.guild_id = a.guild_id
+      where a.guild_id is not null and a.points > 0) a
+cross join lateral (values ('week', date_trunc('week', a.answered_at at time zone a.tz)::date),
+                           ('month', date_trunc('month', a.answered_at at time zone a.tz)::date)) v(period, starts_on)
+group by 1, 2, 3, 4`;
+
 /** Fills the freshly migrated bench database. `sql` must be a single-connection client. */
 export async function fill(sql: Sql, log: Log): Promise<void> {
   // Session settings of the filling connection only.
@@ -273,6 +283,7 @@ export async function fill(sql: Sql, log: Log): Promise<void> {
   });
   await step(log, 'member_stats from the ledger', () => sql.unsafe(MEMBER_STATS_SQL));
   await step(log, `daily_settings: ${SIZES.dailyGuilds.toLocaleString('en')} guilds`, () => sql.unsafe(DAILY_SETTINGS_SQL));
+  await withIndexesDeferred(sql, 'member_period_points', () => step(log, 'member_period_points from the ledger', () => sql.unsafe(PERIOD_POINTS_SQL)));
   await withIndexesDeferred(sql, 'daily_challenges', () => step(log, 'daily_challenges: 30 per guild', () => sql.unsafe(DAILY_CHALLENGES_SQL)));
   await withIndexesDeferred(sql, 'card_memory', async () => {
     await step(log, `card_memory: ${SIZES.srsMembers.toLocaleString('en')} members × 10–30 cards`, () => sql.unsafe(CARD_MEMORY_SQL));
@@ -289,7 +300,7 @@ export async function fill(sql: Sql, log: Log): Promise<void> {
 
 /** Row counts, for the record. */
 export async function counts(sql: Sql): Promise<Record<string, number>> {
-  const tables = ['answers', 'member_stats', 'daily_settings', 'daily_challenges', 'card_memory', 'review_logs'];
+  const tables = ['answers', 'member_stats', 'member_period_points', 'daily_settings', 'daily_challenges', 'card_memory', 'review_logs'];
   const out: Record<string, number> = {};
   for (const t of tables) {
     const [row] = await sql.unsafe<{ n: string }[]>(`select count(*) as n from ${t}`);

@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
@@ -33,26 +31,4 @@ export function machineInfo(postgresVersion: string, now = new Date()): MachineI
 
 export function machineLine(m: MachineInfo): string {
   return `${m.date} · ${m.cores} cores (nproc), ${m.cpu} · ${m.ramGiB} GiB RAM · ${m.postgres} · Node ${m.node}`;
-}
-
-/**
- * Replaces this benchmark's section of docs/BENCHMARKS.md (from its heading to the next `## `
- * heading), or appends it. The file is read right before writing: other benchmarks own other sections.
- */
-export async function writeSection(file: string, body: string): Promise<void> {
-  const section = `${DOC_HEADING}\n\n${body.trim()}\n`;
-  if (!existsSync(file)) {
-    await writeFile(file, `# Benchmarks\n\nResults of the \`npm run bench:*\` scripts, newest run of each. Machine and date are given per section.\n\n${section}`);
-    return;
-  }
-  const text = await readFile(file, 'utf8');
-  const start = text.indexOf(`${DOC_HEADING}\n`);
-  if (start === -1) {
-    await writeFile(file, `${text.trimEnd()}\n\n${section}`);
-    return;
-  }
-  const rest = text.slice(start + DOC_HEADING.length);
-  const next = rest.search(/\n## /);
-  const after = next === -1 ? '' : rest.slice(next + 1);
-  await writeFile(file, `${text.slice(0, start)}${section}${after ? `\n${after}` : ''}`);
 }

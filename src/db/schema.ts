@@ -111,6 +111,8 @@ export const memberStats = pgTable(
   (t) => [
     primaryKey({ columns: [t.guildId, t.userId] }),
     index('member_stats_points_idx').on(t.guildId, t.points.desc(), t.pointsReachedAt, t.userId),
+    // Counting the members ahead of a caller: deduplicated (guild, points) keys make this index small.
+    index('member_stats_guild_points_idx').on(t.guildId, t.points),
     index('member_stats_daily_streak_idx').on(t.guildId, t.dailyStreak.desc(), t.bestDailyStreak.desc(), t.userId),
   ],
 );
@@ -245,4 +247,26 @@ export const memberSettings = pgTable(
     updatedAt: at().notNull(),
   },
   (t) => [index('member_settings_reminder_idx').on(t.reminderEnabled)],
+);
+
+/**
+ * Running week and month points per guild member, keyed by the local date the period began in the
+ * guild's timezone, kept by the statement that records an answer: the period boards read an index
+ * instead of summing the ledger.
+ */
+export const memberPeriodPoints = pgTable(
+  'member_period_points',
+  {
+    guildId: text().notNull(),
+    period: text().$type<'week' | 'month'>().notNull(),
+    startsOn: date({ mode: 'string' }).notNull(),
+    userId: text().notNull(),
+    points: integer().notNull().default(0),
+    pointsReachedAt: at(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.period, t.startsOn, t.userId] }),
+    index('member_period_points_rank_idx').on(t.guildId, t.period, t.startsOn, t.points.desc(), t.pointsReachedAt, t.userId),
+    index('member_period_points_count_idx').on(t.guildId, t.period, t.startsOn, t.points),
+  ],
 );

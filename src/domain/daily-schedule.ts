@@ -61,8 +61,12 @@ export function localTime(now: Date, timeZone: string): LocalTime {
  * due as soon as it returns, while that local day is still running.
  */
 export function isDailyDue(schedule: DailySchedule, now: Date, lastChallengeDate: IsoDate | null): boolean {
+  return isDailyDueAt(schedule, localTime(now, schedule.timeZone), lastChallengeDate);
+}
+
+/** {@link isDailyDue} given the local time in the schedule's timezone already read (a tick reads it once per zone). */
+export function isDailyDueAt(schedule: DailySchedule, local: LocalTime, lastChallengeDate: IsoDate | null): boolean {
   if (!schedule.enabled || schedule.paused) return false;
-  const local = localTime(now, schedule.timeZone);
   if (local.date < schedule.startsOn) return false;
   if (lastChallengeDate !== null && lastChallengeDate >= local.date) return false;
   return local.time >= schedule.time;

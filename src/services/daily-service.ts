@@ -4,7 +4,9 @@ import { pickDailyCard } from '../domain/daily-cards.js';
 import {
   firstDailyDate,
   isDailyDue,
+  isDailyDueAt,
   localTime,
+  type LocalTime,
   nextDailyDate,
   parseDailyTime,
   zonedInstant,
@@ -22,6 +24,7 @@ import type {
   DailyChallengeRow,
   DailyRepository,
   DailySettingsRow,
+  ScheduleRow,
 } from '../db/repositories/daily-repository.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -114,6 +117,7 @@ export class DailyService {
       }
       deckId = deck.id;
     }
+    const previous = await this.daily.settings(input.guildId);
     await this.daily.saveSettings({
       guildId: input.guildId,
       channelId: input.channelId,
@@ -124,6 +128,8 @@ export class DailyService {
       updatedBy: input.userId,
       updatedAt: input.now,
     });
+    // Week and month boards follow the guild's timezone (UTC before it had one).
+    if ((previous?.timeZone ?? 'UTC') !== timeZone) await this.daily.rebuildPeriodPoints(input.guildId, timeZone, input.now);
     return this.status(input.guildId, input.now);
   }
 
@@ -159,19 +165,21 @@ export class DailyService {
    * never holds up the others. Also settles claims left by a crash between posting and recording.
    */
   async tick(now: Date): Promise<{ due: number; posted: number; failed: number }> {
-    const schedules = await this.daily.activeSchedules();
+    const schedules = await this.daily.schedulesToCheck(now);
+    // Local time once per timezone: thousands of guilds share a few dozen zones.
+    const localNow = new Map<string, LocalTime>();
+    const local = (zone: string) => localNow.get(zone) ?? localNow.set(zone, localTime(now, zone)).get(zone)!;
     let due = 0;
     let posted = 0;
     let failed = 0;
-    for (const { settings, lastDate } of schedules) {
+    for (const row of schedules) {
+      const { settings } = row;
       try {
-        if (lastDate !== null && lastDate === localTime(now, settings.timeZone).date) {
-          await this.settleStaleClaim(settings, now);
-          continue;
-        }
-        if (!isDailyDue(scheduleOf(settings), now, lastDate)) continue;
+        if (row.last?.status === 'claimed') await this.settleStaleClaim(settings, row.last, now);
+        const today = local(settings.timeZone);
+        if (!isDailyDueAt(scheduleOf(settings), today, row.lastDate)) continue;
         due++;
-        const result = await this.publish(settings, 'scheduled', localTime(now, settings.timeZone).date, now);
+        const result = await this.publish(settings, 'scheduled', today.date, now);
         if (result.kind === 'posted') posted++;
         if (result.kind === 'failed') failed++;
       } catch (error) {
@@ -184,6 +192,7 @@ export class DailyService {
 
   /** The pure "is it due?" for the schedules, exposed for the tick benchmark. */
   dueGuilds(rows: { settings: DailySettingsRow; lastDate: string | null }[], now: Date): string[] {
+    // (kept for the tick benchmark: the decision alone over many rows)
     return rows.filter((r) => isDailyDue(scheduleOf(r.settings), now, r.lastDate)).map((r) => r.settings.guildId);
   }
 
@@ -292,17 +301,16 @@ export class DailyService {
   }
 
   /** A claim with no message after a while: find the post a crash left unrecorded, or give the claim back. */
-  private async settleStaleClaim(settings: DailySettingsRow, now: Date): Promise<void> {
-    const last = await this.daily.lastChallenge(settings.guildId);
-    if (!last || last.status !== 'claimed' || now.getTime() - last.claimedAt.getTime() < STALE_CLAIM_MS) return;
-    const messageId = await this.publisher.findPosted(last.channelId, last.id).catch(() => undefined);
+  private async settleStaleClaim(settings: DailySettingsRow, claim: NonNullable<ScheduleRow['last']>, now: Date): Promise<void> {
+    if (now.getTime() - claim.claimedAt.getTime() < STALE_CLAIM_MS) return;
+    const messageId = await this.publisher.findPosted(claim.channelId, claim.id).catch(() => undefined);
     if (messageId) {
-      await this.daily.markPosted(last.id, messageId, now);
-      await this.closePrevious(settings.guildId, last.id, now);
-      this.logger.info({ guildId: settings.guildId, challengeId: last.id }, 'recovered a challenge posted before a crash');
+      await this.daily.markPosted(claim.id, messageId, now);
+      await this.closePrevious(settings.guildId, claim.id, now);
+      this.logger.info({ guildId: settings.guildId, challengeId: claim.id }, 'recovered a challenge posted before a crash');
     } else {
-      await this.daily.release(last.id);
-      this.logger.info({ guildId: settings.guildId, challengeId: last.id }, 'released a stale claim; the next tick posts again');
+      await this.daily.release(claim.id);
+      this.logger.info({ guildId: settings.guildId, challengeId: claim.id }, 'released a stale claim; the next tick posts again');
     }
   }
 

@@ -1,4 +1,4 @@
-import { periodStart, type Period } from '../domain/periods.js';
+import { periodStart, periodStartDate, type Period } from '../domain/periods.js';
 import type { BoardRow, LeaderboardRepository } from '../db/repositories/leaderboard-repository.js';
 
 export type BoardBy = 'points' | 'streak';
@@ -33,7 +33,8 @@ export class LeaderboardService {
       top = await this.boards.topAllTime(guildId, BOARD_SIZE);
       caller = top.some((r) => r.userId === callerId) ? undefined : await this.boards.rankAllTime(guildId, callerId);
     } else {
-      const rows = await this.boards.period(guildId, since, BOARD_SIZE, callerId);
+      const startsOn = periodStartDate(period, input.now, timeZone) as string;
+      const rows = await this.boards.period(guildId, period as 'week' | 'month', startsOn, BOARD_SIZE, callerId);
       top = rows.filter((r) => r.rank <= BOARD_SIZE);
       caller = rows.find((r) => r.rank > BOARD_SIZE);
     }

@@ -4,7 +4,7 @@ import { utcDay } from '../domain/time.js';
 import type { Deck } from '../domain/types.js';
 import type { StatsRepository } from '../db/repositories/stats-repository.js';
 import type { DeckRecord, LeaderboardRepository } from '../db/repositories/leaderboard-repository.js';
-import { periodStart } from '../domain/periods.js';
+import { periodStartDate } from '../domain/periods.js';
 
 export interface MemberRecord {
   userId: string;
@@ -35,8 +35,8 @@ export class StatsService {
 
   async memberRecord(guildId: string, userId: string, now: Date): Promise<MemberRecord> {
     const timeZone = (await this.boards.guildTimeZone(guildId)) ?? 'UTC';
-    const week = periodStart('week', now, timeZone) as Date;
-    const month = periodStart('month', now, timeZone) as Date;
+    const week = periodStartDate('week', now, timeZone) as string;
+    const month = periodStartDate('month', now, timeZone) as string;
     const [row, periods, decks] = await Promise.all([
       this.stats.memberTotals(guildId, userId),
       this.boards.memberPeriodPoints(guildId, userId, week, month),

@@ -1,4 +1,6 @@
 import { sql } from 'drizzle-orm';
+import { firstDailyDate, zonedInstant } from '../../src/domain/daily-schedule.js';
+import { addDays } from '../../src/domain/time.js';
 import pino from 'pino';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.js';
@@ -105,6 +107,42 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
       expect(publisher.postsIn(CHANNEL_B)).toHaveLength(1);
       expect(publisher.postsIn(CHANNEL_A)).toHaveLength(1);
     });
+
+    test('GIVEN guilds in many timezones ticked through both DST changes THEN each gets exactly one challenge per local day', async () => {
+      const zones = ['Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Sydney', 'Pacific/Auckland', 'UTC'];
+      const times = ['00:00', '02:30', '09:15', '23:50'];
+      const guilds: { id: string; zone: string; time: string }[] = [];
+      const setupAt = new Date('2026-03-27T00:00:00Z');
+      for (const [z, zone] of zones.entries()) {
+        for (const [t, time] of times.entries()) {
+          const id = `1300000000000${String(z * 10 + t).padStart(5, '0')}`;
+          guilds.push({ id, zone, time });
+          await setup(id, `2300000000000${String(z * 10 + t).padStart(5, '0')}`, setupAt.toISOString(), { time, timeZone: zone });
+        }
+      }
+      // Europe springs forward on 2026-03-29; Sydney and Auckland fall back on 2026-04-05.
+      // Ticks every 10 minutes (the bot ticks every minute): every listed time is reached on a tick.
+      const first = Date.parse('2026-03-28T00:00:00Z');
+      const last = Date.parse('2026-04-06T00:00:00Z');
+      for (let t = first; t <= last; t += 10 * 60_000) await daily.tick(new Date(t));
+      const rows = await database.rows<{ guild_id: string; local_date: string; n: number }>(
+        sql`select guild_id, local_date::text, count(*)::int as n from daily_challenges group by 1, 2`,
+      );
+      expect(rows.every((r) => r.n === 1)).toBe(true);
+      for (const g of guilds) {
+        // Due: every local day from the first one after setup whose time came by the last tick and which
+        // had not ended before the first tick (a day already running then is caught up at once).
+        const startsOn = firstDailyDate(g.time, g.zone, setupAt);
+        const expected: string[] = [];
+        for (let d = '2026-03-26'; d <= '2026-04-07'; d = addDays(d, 1)) {
+          if (d < startsOn) continue;
+          if (zonedInstant(d, g.time, g.zone).getTime() > last) continue;
+          if (zonedInstant(addDays(d, 1), '00:00', g.zone).getTime() <= first) continue;
+          expected.push(d);
+        }
+        expect({ guild: g, dates: rows.filter((r) => r.guild_id === g.id).map((r) => r.local_date).sort() }).toEqual({ guild: g, dates: expected });
+      }
+    }, 120_000);
 
     test('GIVEN the bot was down at the time THEN the missed challenge is posted when it returns that local day', async () => {
       await setup();
@@ -311,6 +349,17 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
       expect(week.top.map((r) => [r.userId, r.points])).toEqual([[member(2), 10]]);
       const all = await board('all');
       expect(all.top.map((r) => r.userId).sort()).toEqual([member(1), member(2)].sort());
+    });
+
+    test("GIVEN the guild's timezone changes THEN the week board is recomputed around the new local Monday", async () => {
+      await setup(GUILD_A, CHANNEL_A, '2026-01-18T10:00:00Z', { timeZone: 'America/Los_Angeles' });
+      const c = await postNow(GUILD_A, '2026-01-19T04:00:00Z');
+      // Sunday 20:30 in Los Angeles, already Monday 05:30 in Berlin.
+      await daily.answer(c.id, member(1), c.correctIndex, new Date('2026-01-19T04:30:00Z'));
+      expect((await board('week', 'points', member(1), '2026-01-19T12:00:00Z')).top).toEqual([]);
+      await setup(GUILD_A, CHANNEL_A, '2026-01-19T10:00:00Z', { timeZone: 'Europe/Berlin' });
+      expect((await board('week', 'points', member(1), '2026-01-19T12:00:00Z')).top.map((r) => [r.userId, r.points])).toEqual([[member(1), 10]]);
+      expect((await statsOf(member(1), '2026-01-19T12:00:00Z')).weekPoints).toBe(10);
     });
 
     test('GIVEN more than ten members THEN the caller outside the top ten sees their own rank', async () => {

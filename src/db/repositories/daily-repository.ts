@@ -1,18 +1,40 @@
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
 import type { StudyStreak } from '../../domain/streak.js';
 import { memoryFromRow } from './rounds-repository.js';
-import { memoryCtes, totalsCte, type MemoryWrite } from './shared-sql.js';
+import { memoryCtes, periodPointsCte, totalsCte, type MemoryWrite } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
 export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
 
-/** A guild's settings with the local date of its latest challenge, for the scheduler's tick. */
+/** A guild's settings with its latest challenge, for the scheduler's tick. */
 export interface ScheduleRow {
   settings: DailySettingsRow;
+  /** The local date of the guild's latest challenge. */
   lastDate: string | null;
+  last: { id: number; status: 'claimed' | 'open' | 'closed'; claimedAt: Date; channelId: string } | null;
+}
+
+interface RawScheduleRow {
+  guild_id: string;
+  channel_id: string;
+  time: string;
+  time_zone: string;
+  deck_id: string | null;
+  enabled: boolean;
+  starts_on: string;
+  paused_reason: string | null;
+  last_error: string | null;
+  last_error_at: string | Date | null;
+  updated_by: string;
+  updated_at: string | Date;
+  last_id: string | number | null;
+  last_date: string | null;
+  last_status: string | null;
+  last_claimed_at: string | Date | null;
+  last_channel_id: string | null;
 }
 
 export interface DailyAnswerRecord {
@@ -69,6 +91,26 @@ export class DailyRepository {
     return saved;
   }
 
+  /**
+   * Recomputes a guild's running week and month points from the ledger in a new timezone: a period's
+   * start is a local date, so a timezone change moves every boundary. Older periods are not shown
+   * anywhere, so only the last two months are rebuilt.
+   */
+  async rebuildPeriodPoints(guildId: string, timeZone: string, now: Date): Promise<void> {
+    const since = new Date(now.getTime() - 62 * 86_400_000).toISOString();
+    await this.database.db.transaction(async (tx) => {
+      await tx.execute(sql`delete from member_period_points where guild_id = ${guildId}`);
+      await tx.execute(sql`
+        insert into member_period_points (guild_id, period, starts_on, user_id, points, points_reached_at)
+        select a.guild_id, v.period, v.starts_on, a.user_id, sum(a.points)::int, max(a.answered_at)
+        from answers a
+        cross join lateral (values ('week', date_trunc('week', a.answered_at at time zone ${timeZone})::date),
+                                   ('month', date_trunc('month', a.answered_at at time zone ${timeZone})::date)) v(period, starts_on)
+        where a.guild_id = ${guildId} and a.points > 0 and a.answered_at >= ${since}::timestamptz
+        group by 1, 2, 3, 4`);
+    });
+  }
+
   async disable(guildId: string, by: string, now: Date): Promise<boolean> {
     const rows = await this.database.db
       .update(dailySettings)
@@ -89,16 +131,49 @@ export class DailyRepository {
     await this.database.db.update(dailySettings).set({ lastError: error, lastErrorAt: now }).where(eq(dailySettings.guildId, guildId));
   }
 
-  /** Every enabled, unpaused guild with the local date of its latest challenge, in one query. */
-  async activeSchedules(): Promise<ScheduleRow[]> {
-    // Spelled out: drizzle renders a column of a single-table select unqualified, which inside this
-    // subquery would resolve to c.guild_id and give every guild the latest date of any guild.
-    const lastDate = sql<string | null>`(select max(c.local_date)::text from daily_challenges c where c.guild_id = daily_settings.guild_id)`;
-    const rows = await this.database.db
-      .select({ settings: dailySettings, lastDate })
-      .from(dailySettings)
-      .where(and(eq(dailySettings.enabled, true), isNull(dailySettings.pausedReason)));
-    return rows;
+  /**
+   * The guilds the scheduler may have to act on at `now`, in one query: enabled and unpaused, and
+   * either holding a claim (perhaps left by a crash) or without a challenge for their local date
+   * while their local time has reached their daily time. A prefilter only, so that a tick over
+   * thousands of guilds reads few rows: isDailyDue still makes the decision on each row returned.
+   */
+  async schedulesToCheck(now: Date): Promise<ScheduleRow[]> {
+    const at = now.toISOString();
+    const rows = await this.database.rows<RawScheduleRow>(sql`
+      select s.guild_id, s.channel_id, s.time, s.time_zone, s.deck_id, s.enabled, s.starts_on::text as starts_on,
+             s.paused_reason, s.last_error, s.last_error_at, s.updated_by, s.updated_at,
+             l.id as last_id, l.local_date::text as last_date, l.status as last_status, l.claimed_at as last_claimed_at,
+             l.channel_id as last_channel_id
+      from daily_settings s
+      left join lateral (
+        select c.id, c.local_date, c.status, c.claimed_at, c.channel_id from daily_challenges c
+        where c.guild_id = s.guild_id order by c.local_date desc, c.id desc limit 1
+      ) l on true
+      where s.enabled and s.paused_reason is null
+        and (l.status = 'claimed'
+             or ((l.local_date is null or l.local_date < (${at}::timestamptz at time zone s.time_zone)::date)
+                 and to_char(${at}::timestamptz at time zone s.time_zone, 'HH24:MI') >= s.time))`);
+    return rows.map((r) => ({
+      settings: {
+        guildId: r.guild_id,
+        channelId: r.channel_id,
+        time: r.time,
+        timeZone: r.time_zone,
+        deckId: r.deck_id,
+        enabled: r.enabled,
+        startsOn: r.starts_on,
+        pausedReason: r.paused_reason,
+        lastError: r.last_error,
+        lastErrorAt: r.last_error_at === null ? null : new Date(r.last_error_at),
+        updatedBy: r.updated_by,
+        updatedAt: new Date(r.updated_at),
+      },
+      lastDate: r.last_date,
+      last:
+        r.last_id === null
+          ? null
+          : { id: Number(r.last_id), status: r.last_status as 'claimed' | 'open' | 'closed', claimedAt: new Date(r.last_claimed_at as string), channelId: r.last_channel_id as string },
+    }));
   }
 
   async lastChallenge(guildId: string): Promise<DailyChallengeRow | undefined> {
@@ -259,7 +334,7 @@ export class DailyRepository {
         from open_challenge
         on conflict (challenge_id, user_id) do nothing
         returning challenge_id
-      )${totalsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, correct: a.correct, answeredAt: a.answeredAt, studyStreak: a.studyStreak }, { correct: a.correct })}${memoryCtes('inserted', a.memory)}
+      )${totalsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, correct: a.correct, answeredAt: a.answeredAt, studyStreak: a.studyStreak }, { correct: a.correct })}${periodPointsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, answeredAt: a.answeredAt })}${memoryCtes('inserted', a.memory)}
       select exists (select 1 from open_challenge) as open,
              (select count(*)::int from inserted) as inserted,
              (select daily_streak from totals) as daily_streak,

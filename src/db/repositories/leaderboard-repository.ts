@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from 'drizzle-orm';
+import { and, eq, gt, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
-import { answers, dailySettings, memberStats } from '../schema.js';
+import { answers, dailySettings, memberPeriodPoints, memberStats } from '../schema.js';
 
 export interface BoardRow {
   rank: number;
@@ -34,21 +34,20 @@ export class LeaderboardRepository {
       .select({ userId: memberStats.userId, points: memberStats.points, dailyStreak: memberStats.dailyStreak, bestDailyStreak: memberStats.bestDailyStreak })
       .from(memberStats)
       .where(and(eq(memberStats.guildId, guildId), gt(memberStats.points, 0)))
-      .orderBy(sql`${memberStats.points} desc, ${memberStats.pointsReachedAt} asc nulls last, ${memberStats.userId}`)
+      .orderBy(sql`${memberStats.points} desc nulls last, ${memberStats.pointsReachedAt} asc nulls last, ${memberStats.userId}`)
       .limit(limit);
     return rows.map((r, i) => ({ rank: i + 1, ...r }));
   }
 
-  /** A member's all-time rank, counted through the points index rather than by ranking everyone. */
+  /**
+   * A member's all-time rank: the members with more points, plus those with as many who got there
+   * first, each counted as one index range (the sort orders above match member_stats' indexes).
+   */
   async rankAllTime(guildId: string, userId: string): Promise<BoardRow | undefined> {
     const rows = await this.database.rows<{ rank: number; user_id: string; points: number; daily_streak: number; best_daily_streak: number }>(sql`
-      select 1 + (
-               select count(*) from member_stats o
-               where o.guild_id = s.guild_id and o.points > 0
-                 and (o.points > s.points
-                      or (o.points = s.points and (o.points_reached_at < s.points_reached_at
-                          or (o.points_reached_at = s.points_reached_at and o.user_id < s.user_id))))
-             )::int as rank,
+      select 1 + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.points > s.points)::int
+               + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.points = s.points
+                    and (o.points_reached_at, o.user_id) < (s.points_reached_at, s.user_id))::int as rank,
              s.user_id, s.points, s.daily_streak, s.best_daily_streak
       from member_stats s
       where s.guild_id = ${guildId} and s.user_id = ${userId} and s.points > 0`);
@@ -57,21 +56,28 @@ export class LeaderboardRepository {
   }
 
   /**
-   * The top of a period board and the caller's row, from the ledger since `since`, in one query.
-   * Ties go to whoever reached the score first (their last scoring answer came earlier).
+   * The top of a week or month board and the caller's row, in one statement, from the running period
+   * totals. Ties go to whoever reached the score first.
    */
-  async period(guildId: string, since: Date, limit: number, callerId: string): Promise<BoardRow[]> {
+  async period(guildId: string, period: 'week' | 'month', startsOn: string, limit: number, callerId: string): Promise<BoardRow[]> {
     const rows = await this.database.rows<{ rank: number; user_id: string; points: number }>(sql`
-      with totals as (
-        select user_id, sum(points)::int as points, max(answered_at) filter (where points > 0) as reached
-        from answers
-        where guild_id = ${guildId} and answered_at >= ${since.toISOString()}::timestamptz
-        group by user_id
-        having sum(points) > 0
-      ), ranked as (
-        select user_id, points, row_number() over (order by points desc, reached asc, user_id)::int as rank from totals
+      with top as (
+        select user_id, points, points_reached_at from member_period_points
+        where guild_id = ${guildId} and period = ${period} and starts_on = ${startsOn}::date and points > 0
+        order by points desc nulls last, points_reached_at, user_id limit ${limit}
       )
-      select rank, user_id, points from ranked where rank <= ${limit} or user_id = ${callerId} order by rank`);
+      select (row_number() over (order by points desc, points_reached_at, user_id))::int as rank, user_id, points from top
+      union all
+      select 1 + (select count(*) from member_period_points o
+                  where o.guild_id = s.guild_id and o.period = s.period and o.starts_on = s.starts_on and o.points > s.points)::int
+               + (select count(*) from member_period_points o
+                  where o.guild_id = s.guild_id and o.period = s.period and o.starts_on = s.starts_on and o.points = s.points
+                    and (o.points_reached_at, o.user_id) < (s.points_reached_at, s.user_id))::int,
+             s.user_id, s.points
+      from member_period_points s
+      where s.guild_id = ${guildId} and s.period = ${period} and s.starts_on = ${startsOn}::date and s.user_id = ${callerId} and s.points > 0
+        and not exists (select 1 from top where top.user_id = s.user_id)
+      order by rank`);
     return rows.map((r) => ({ rank: r.rank, userId: r.user_id, points: r.points, dailyStreak: 0, bestDailyStreak: 0 }));
   }
 
@@ -81,20 +87,18 @@ export class LeaderboardRepository {
       .select({ userId: memberStats.userId, points: memberStats.points, dailyStreak: memberStats.dailyStreak, bestDailyStreak: memberStats.bestDailyStreak })
       .from(memberStats)
       .where(and(eq(memberStats.guildId, guildId), gt(memberStats.dailyStreak, 0)))
-      .orderBy(sql`${memberStats.dailyStreak} desc, ${memberStats.bestDailyStreak} desc, ${memberStats.userId}`)
+      .orderBy(sql`${memberStats.dailyStreak} desc nulls last, ${memberStats.bestDailyStreak} desc nulls last, ${memberStats.userId}`)
       .limit(limit);
     return rows.map((r, i) => ({ rank: i + 1, ...r }));
   }
 
   async rankStreak(guildId: string, userId: string): Promise<BoardRow | undefined> {
     const rows = await this.database.rows<{ rank: number; user_id: string; points: number; daily_streak: number; best_daily_streak: number }>(sql`
-      select 1 + (
-               select count(*) from member_stats o
-               where o.guild_id = s.guild_id and o.daily_streak > 0
-                 and (o.daily_streak > s.daily_streak
-                      or (o.daily_streak = s.daily_streak and (o.best_daily_streak > s.best_daily_streak
-                          or (o.best_daily_streak = s.best_daily_streak and o.user_id < s.user_id))))
-             )::int as rank,
+      select 1 + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.daily_streak > s.daily_streak)::int
+               + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.daily_streak = s.daily_streak
+                    and o.best_daily_streak > s.best_daily_streak)::int
+               + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.daily_streak = s.daily_streak
+                    and o.best_daily_streak = s.best_daily_streak and o.user_id < s.user_id)::int as rank,
              s.user_id, s.points, s.daily_streak, s.best_daily_streak
       from member_stats s
       where s.guild_id = ${guildId} and s.user_id = ${userId} and s.daily_streak > 0`);
@@ -102,17 +106,25 @@ export class LeaderboardRepository {
     return r && { rank: r.rank, userId: r.user_id, points: r.points, dailyStreak: r.daily_streak, bestDailyStreak: r.best_daily_streak };
   }
 
-  /** A member's points since two instants (week and month), from the ledger. */
-  async memberPeriodPoints(guildId: string, userId: string, week: Date, month: Date): Promise<{ week: number; month: number }> {
-    const earliest = week < month ? week : month;
-    const [row] = await this.database.db
-      .select({
-        week: sql<number>`coalesce(sum(${answers.points}) filter (where ${answers.answeredAt} >= ${week.toISOString()}::timestamptz), 0)::int`,
-        month: sql<number>`coalesce(sum(${answers.points}) filter (where ${answers.answeredAt} >= ${month.toISOString()}::timestamptz), 0)::int`,
-      })
-      .from(answers)
-      .where(and(eq(answers.guildId, guildId), eq(answers.userId, userId), sql`${answers.answeredAt} >= ${earliest.toISOString()}::timestamptz`));
-    return { week: Number(row?.week ?? 0), month: Number(row?.month ?? 0) };
+  /** A member's points in the current week and month (periods starting on the given local dates). */
+  async memberPeriodPoints(guildId: string, userId: string, weekStartsOn: string, monthStartsOn: string): Promise<{ week: number; month: number }> {
+    const rows = await this.database.db
+      .select({ period: memberPeriodPoints.period, points: memberPeriodPoints.points })
+      .from(memberPeriodPoints)
+      .where(
+        and(
+          eq(memberPeriodPoints.guildId, guildId),
+          eq(memberPeriodPoints.userId, userId),
+          or(
+            and(eq(memberPeriodPoints.period, 'week'), eq(memberPeriodPoints.startsOn, weekStartsOn)),
+            and(eq(memberPeriodPoints.period, 'month'), eq(memberPeriodPoints.startsOn, monthStartsOn)),
+          ),
+        ),
+      );
+    return {
+      week: rows.find((r) => r.period === 'week')?.points ?? 0,
+      month: rows.find((r) => r.period === 'month')?.points ?? 0,
+    };
   }
 
   async memberDecks(guildId: string, userId: string): Promise<DeckRecord[]> {

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
-import { memoryCtes, totalsCte, type MemoryWrite } from './shared-sql.js';
+import { memoryCtes, periodPointsCte, totalsCte, type MemoryWrite } from './shared-sql.js';
 import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
@@ -134,7 +134,7 @@ export class RoundsRepository {
         from claimed
         on conflict (round_id) do nothing
         returning guild_id, user_id
-      )${totalsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, correct: g.correct, answeredAt: g.answeredAt, studyStreak: g.studyStreak })}${memoryCtes('inserted', g.memory)}
+      )${totalsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, correct: g.correct, answeredAt: g.answeredAt, studyStreak: g.studyStreak })}${periodPointsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, answeredAt: g.answeredAt })}${memoryCtes('inserted', g.memory)}
       select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points`);
     const row = rows[0];
     return { recorded: (row?.recorded ?? 0) > 0, totalPoints: row?.total_points ?? null };

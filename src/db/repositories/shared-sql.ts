@@ -84,3 +84,24 @@ export function totalsCte(gate: string, t: TotalsWrite, daily?: { correct: boole
         returning *
       )`;
 }
+
+/**
+ * The member's running week and month points in the guild, keyed by the local date each period began
+ * in the guild's daily-challenge timezone (UTC without one), as a CTE fed by `gate`. Only scoring
+ * answers touch it; the period boards and /stats read it.
+ */
+export function periodPointsCte(gate: string, t: { guildId: string | null; userId: string; points: number; answeredAt: Date }): SQL {
+  if (t.guildId === null || t.points <= 0) return sql``;
+  const at = t.answeredAt.toISOString();
+  return sql`, periods as (
+        insert into member_period_points as p (guild_id, period, starts_on, user_id, points, points_reached_at)
+        select ${t.guildId}, v.period, v.starts_on, ${t.userId}, ${t.points}::int, ${at}::timestamptz
+        from (select 1 from ${sql.raw(gate)} limit 1) g,
+             (select coalesce((select time_zone from daily_settings where guild_id = ${t.guildId}), 'UTC') as tz) z
+             cross join lateral (values ('week', date_trunc('week', ${at}::timestamptz at time zone z.tz)::date),
+                                        ('month', date_trunc('month', ${at}::timestamptz at time zone z.tz)::date)) v(period, starts_on)
+        on conflict (guild_id, period, starts_on, user_id) do update
+          set points = p.points + excluded.points, points_reached_at = excluded.points_reached_at
+        returning 1
+      )`;
+}
