@@ -49,6 +49,7 @@ import {
   TARGET_NONE_DUE,
 } from './support/db-fill.js';
 import { measure, markdownTable, type Measured } from './support/db-measure.js';
+import { seededRandom } from '../test/support/fixtures.js';
 import { writeSection } from './support/benchmarks-doc.js';
 import { DOC_HEADING, machineInfo, machineLine } from './support/db-report.js';
 
@@ -69,18 +70,6 @@ const benchUrl = (() => {
 
 const started = performance.now();
 const log = (message: string) => console.log(`[${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${message}`);
-
-/** mulberry32: a seeded generator, so every run asks for the same members. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 /** Throws if the tick ever tries to post: at BENCH_NOW nothing is due. */
 const throwingPublisher: ChallengePublisher = {
@@ -151,7 +140,7 @@ async function measureAll(database: Database): Promise<{ results: Measured[] }> 
   const noInsert = { create: async (r: Parameters<RoundsRepository['create']>[0]) => ({ id: 0, ...r }) as unknown as Round } as unknown as RoundsRepository;
   const reviewReadsOnly = new ReviewService(benchLibrary, noInsert, memory, logger);
 
-  const random = seeded(20250831);
+  const random = seededRandom(20250831);
   const memberRows = await database.rows<{ user_id: string }>(
     sql`select user_id from member_stats where guild_id = ${MAIN_GUILD} and points > 0 order by user_id`,
   );
