@@ -18,10 +18,6 @@ export class DeckLibrary {
     return this.cards.get(id);
   }
 
-  get cardCount(): number {
-    return this.cards.size;
-  }
-
   /** Decks whose id or title contains the typed text, for autocomplete (Discord shows at most 25). */
   search(typed: string, limit = 25): Deck[] {
     const q = typed.trim().toLowerCase();

@@ -1,4 +1,4 @@
-import { addDays, type IsoDate } from './time.js';
+import { addDays, localTime, type IsoDate, type LocalTime } from './time.js';
 
 /** A guild's daily-challenge settings, as far as the schedule cares. */
 export interface DailySchedule {
@@ -12,13 +12,6 @@ export interface DailySchedule {
   startsOn: IsoDate;
 }
 
-/** Wall-clock reading of an instant in a timezone. */
-export interface LocalTime {
-  date: IsoDate;
-  /** `HH:MM`, 24-hour. */
-  time: string;
-}
-
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** Parses `HH:MM` on a 24-hour clock (also accepts `H:MM`); null for anything else. */
@@ -26,28 +19,6 @@ export function parseDailyTime(input: string): string | null {
   const trimmed = input.trim();
   const padded = /^\d:\d\d$/.test(trimmed) ? `0${trimmed}` : trimmed;
   return TIME.test(padded) ? padded : null;
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** The local date and time at `now` in a timezone. Formatters are cached: the tick reads thousands of guilds. */
-export function localTime(now: Date, timeZone: string): LocalTime {
-  let format = formatters.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, format);
-  }
-  const parts: Record<string, string> = {};
-  for (const part of format.formatToParts(now)) parts[part.type] = part.value;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}` };
 }
 
 /**

@@ -1,5 +1,5 @@
-import { addDays, type IsoDate } from './time.js';
-import { localTime, zonedInstant } from './daily-schedule.js';
+import { addDays, localTime, type IsoDate } from './time.js';
+import { zonedInstant } from './daily-schedule.js';
 
 export type Period = 'week' | 'month' | 'all';
 

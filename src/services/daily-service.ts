@@ -5,8 +5,6 @@ import {
   firstDailyDate,
   isDailyDue,
   isDailyDueAt,
-  localTime,
-  type LocalTime,
   nextDailyDate,
   parseDailyTime,
   zonedInstant,
@@ -16,7 +14,7 @@ import type { Random } from '../domain/random.js';
 import { awardedPoints } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
-import { utcDay } from '../domain/time.js';
+import { localTime, utcDay, type LocalTime } from '../domain/time.js';
 import { canonicalTimeZone, suggestTimeZones } from '../domain/timezones.js';
 import type { Card, Deck } from '../domain/types.js';
 import type {

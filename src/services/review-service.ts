@@ -7,8 +7,7 @@ import {
   previewIntervals,
   RETENTION_RANGE,
 } from '../domain/srs.js';
-import { addDays, localDay } from '../domain/time.js';
-import { localTime } from '../domain/daily-schedule.js';
+import { addDays, localDay, localTime } from '../domain/time.js';
 import { canonicalTimeZone, suggestTimeZones } from '../domain/timezones.js';
 import { GRADES, type Grade } from '../domain/types.js';
 import type { MemoryRepository, SrsSettings } from '../db/repositories/memory-repository.js';
@@ -177,7 +176,7 @@ export class ReviewService {
       if (Number(local.time.slice(0, 2)) < member.reminderHour) continue;
       if (member.lastReminderDate !== null && member.lastReminderDate >= local.date) continue;
       if (!(await this.memory.claimReminderDay(member.userId, local.date))) continue;
-      const due = await this.memory.dueCount(member.userId, now);
+      const due = await this.memory.dueBetween(member.userId, now);
       if (due === 0) continue;
       try {
         await messenger.send(member.userId, `${due} card${due === 1 ? ' is' : 's are'} due — /review`);

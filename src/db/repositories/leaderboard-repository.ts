@@ -16,6 +16,19 @@ export interface DeckRecord {
   correct: number;
 }
 
+/** A member_stats row with its rank, as the rank queries return it. */
+interface RankRow {
+  rank: number;
+  user_id: string;
+  points: number;
+  daily_streak: number;
+  best_daily_streak: number;
+}
+
+function boardRow(r: RankRow): BoardRow {
+  return { rank: r.rank, userId: r.user_id, points: r.points, dailyStreak: r.daily_streak, bestDailyStreak: r.best_daily_streak };
+}
+
 export class LeaderboardRepository {
   constructor(private readonly database: Database) {}
 
@@ -44,15 +57,14 @@ export class LeaderboardRepository {
    * first, each counted as one index range (the sort orders above match member_stats' indexes).
    */
   async rankAllTime(guildId: string, userId: string): Promise<BoardRow | undefined> {
-    const rows = await this.database.rows<{ rank: number; user_id: string; points: number; daily_streak: number; best_daily_streak: number }>(sql`
+    const rows = await this.database.rows<RankRow>(sql`
       select 1 + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.points > s.points)::int
                + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.points = s.points
                     and (o.points_reached_at, o.user_id) < (s.points_reached_at, s.user_id))::int as rank,
              s.user_id, s.points, s.daily_streak, s.best_daily_streak
       from member_stats s
       where s.guild_id = ${guildId} and s.user_id = ${userId} and s.points > 0`);
-    const r = rows[0];
-    return r && { rank: r.rank, userId: r.user_id, points: r.points, dailyStreak: r.daily_streak, bestDailyStreak: r.best_daily_streak };
+    return rows[0] && boardRow(rows[0]);
   }
 
   /**
@@ -93,7 +105,7 @@ export class LeaderboardRepository {
   }
 
   async rankStreak(guildId: string, userId: string): Promise<BoardRow | undefined> {
-    const rows = await this.database.rows<{ rank: number; user_id: string; points: number; daily_streak: number; best_daily_streak: number }>(sql`
+    const rows = await this.database.rows<RankRow>(sql`
       select 1 + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.daily_streak > s.daily_streak)::int
                + (select count(*) from member_stats o where o.guild_id = s.guild_id and o.daily_streak = s.daily_streak
                     and o.best_daily_streak > s.best_daily_streak)::int
@@ -102,8 +114,7 @@ export class LeaderboardRepository {
              s.user_id, s.points, s.daily_streak, s.best_daily_streak
       from member_stats s
       where s.guild_id = ${guildId} and s.user_id = ${userId} and s.daily_streak > 0`);
-    const r = rows[0];
-    return r && { rank: r.rank, userId: r.user_id, points: r.points, dailyStreak: r.daily_streak, bestDailyStreak: r.best_daily_streak };
+    return rows[0] && boardRow(rows[0]);
   }
 
   /** A member's points in the current week and month (periods starting on the given local dates). */

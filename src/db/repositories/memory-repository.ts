@@ -1,4 +1,4 @@
-import { and, asc, count, eq, gt, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, gte, inArray, lte, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { cardMemory, memberSettings, reviewLogs } from '../schema.js';
 import { DEFAULT_NEW_PER_DAY, DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
@@ -132,17 +132,4 @@ export class MemoryRepository {
     await this.database.db.update(memberSettings).set({ reminderEnabled: false, updatedAt: now }).where(eq(memberSettings.userId, userId));
   }
 
-  async dueCount(userId: string, now: Date): Promise<number> {
-    return this.dueBetween(userId, now);
-  }
-
-  async nextDueAfter(userId: string, now: Date): Promise<Date | undefined> {
-    const [row] = await this.database.db
-      .select({ due: cardMemory.due })
-      .from(cardMemory)
-      .where(and(eq(cardMemory.userId, userId), gt(cardMemory.due, now)))
-      .orderBy(asc(cardMemory.due))
-      .limit(1);
-    return row?.due;
-  }
 }

@@ -56,7 +56,7 @@ export interface TotalsWrite {
 
 /**
  * The upsert of a member's running totals in a guild, as a CTE named `totals` fed by `gate`.
- * `extraInsert`/`extraUpdate` let the daily challenge add its streak columns.
+ * With `daily`, the daily streak columns move too.
  */
 export function totalsCte(gate: string, t: TotalsWrite, daily?: { correct: boolean }): SQL {
   const at = t.answeredAt.toISOString();

@@ -1,4 +1,4 @@
-import { and, countDistinct, eq, sql } from 'drizzle-orm';
+import { and, countDistinct, eq } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, botState, memberStats } from '../schema.js';
 
@@ -43,8 +43,4 @@ export class BotStateRepository {
       .onConflictDoUpdate({ target: botState.key, set: { value, updatedAt: now } });
   }
 
-  /** Deletes a key; used by tests and tools that force re-registration. */
-  async delete(key: string): Promise<void> {
-    await this.database.db.delete(botState).where(sql`${botState.key} = ${key}`);
-  }
 }

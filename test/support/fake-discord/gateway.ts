@@ -296,15 +296,21 @@ export class FakeGateway {
     return typeof token === 'string' && token.replace(/^Bot\s+/i, '') === this.host.token();
   }
 
-  #identify(conn: Connection, d: JsonObject): void {
+  /** IDENTIFY and RESUME both close a connection that already identified, or that sends a wrong token. */
+  #authenticate(conn: Connection, d: JsonObject): boolean {
     if (conn.info.identified) {
       conn.ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-      return;
+      return false;
     }
     if (!this.#tokenMatches(d.token)) {
       conn.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
+      return false;
     }
+    return true;
+  }
+
+  #identify(conn: Connection, d: JsonObject): void {
+    if (!this.#authenticate(conn, d)) return;
     const intents = d.intents;
     if (typeof intents !== 'number' || !Number.isInteger(intents) || intents < 0) {
       conn.ws.close(GatewayCloseCodes.InvalidIntents, 'Invalid intent(s).');
@@ -352,14 +358,7 @@ export class FakeGateway {
   }
 
   #resume(conn: Connection, d: JsonObject): void {
-    if (conn.info.identified) {
-      conn.ws.close(GatewayCloseCodes.AlreadyAuthenticated, 'Already authenticated.');
-      return;
-    }
-    if (!this.#tokenMatches(d.token)) {
-      conn.ws.close(GatewayCloseCodes.AuthenticationFailed, 'Authentication failed.');
-      return;
-    }
+    if (!this.#authenticate(conn, d)) return;
     const session = typeof d.session_id === 'string' ? this.#sessions.get(d.session_id) : undefined;
     const seq = typeof d.seq === 'number' ? d.seq : 0;
     const oldest = session?.buffer[0]?.s ?? (session ? session.seq + 1 : 0);
