@@ -7,21 +7,25 @@
 // Also: the bot's resident memory after start and after 10,000 interactions, and a burst of 500
 // daily answers within one second. Prints a table and writes it into docs/BENCHMARKS.md.
 //
-// Options: --quick (small counts, nothing written), --no-write. PostgreSQL server: BENCH_DATABASE_URL,
-// else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres (a bench database is
-// created there and dropped).
+// Options: --quick (small counts, nothing written), --no-write, --only=floor,pglite,postgres (just
+// those bots; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+// postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
+// BENCH_BOT_NODE_ARGS: extra Node arguments for the deepcards bot, for experiments (e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size").
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import postgres from 'postgres';
-import { createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
+import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
-import { fmt, loadAverage, machine, rssMiB, Samples } from './support/measure.js';
+import { fmt, loadAverage, machine, rssMiB, rssParts, Samples } from './support/measure.js';
 
 const quick = process.argv.includes('--quick');
-const write = !quick && !process.argv.includes('--no-write');
+/** `--only=postgres,floor`: measure only these bots (for investigating; nothing is written). */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const write = !quick && !only && !process.argv.includes('--no-write');
 
 const PER_KIND = quick ? 100 : 1_000;
 const WARM_UP_ROUNDS = quick ? 20 : 100;
@@ -89,19 +93,25 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       bot = await startBot({ fake, args: ['--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
     } else {
       db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
-      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000 });
+      const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000, ...(extra.length ? { args: [...extra, BUILT_ENTRY] } : {}) });
     }
     const startMs = Date.now() - started;
     await sleep(500);
     const rssStart = rssMiB(bot.pid);
-    log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB`);
+    const partsStart = rssParts(bot.pid);
+    log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB (anonymous ${partsStart.anon.toFixed(0)}, file-backed ${partsStart.file.toFixed(0)})`);
 
     let interactions = 0;
     const samples = Object.fromEntries(KINDS.map((k) => [k, new Samples()])) as Record<Kind, Samples>;
     const trajectory: number[] = [];
     const record = (k: Kind | undefined, r: InteractionResult): InteractionResult => {
       interactions++;
-      if (interactions % 1_000 === 0 && bot) trajectory.push(Math.round(rssMiB(bot.pid)));
+      if (interactions % 1_000 === 0 && bot) {
+        trajectory.push(Math.round(rssMiB(bot.pid)));
+        const parts = rssParts(bot.pid);
+        log(`${name}: ${interactions} interactions, RSS ${trajectory.at(-1)} MiB (anonymous ${parts.anon.toFixed(0)}, file-backed ${parts.file.toFixed(0)})`);
+      }
       if (k) samples[k].add(r.latencyMs, r.callbackType);
       return r;
     };
@@ -326,9 +336,10 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const results: Result[] = [];
-  results.push(await runTarget('floor', undefined));
-  results.push(await runTarget('pglite', undefined));
-  if ('url' in pg) results.push(await runTarget('postgres', pg.url));
+  const wanted = (kind: string): boolean => !only || only.includes(kind);
+  if (wanted('floor')) results.push(await runTarget('floor', undefined));
+  if (wanted('pglite')) results.push(await runTarget('pglite', undefined));
+  if ('url' in pg && wanted('postgres')) results.push(await runTarget('postgres', pg.url));
   const section = report(results, pg, Date.now() - t0, { before: loadBefore, after: loadAverage() });
   process.stdout.write(`\n${section}\n`);
   if (write) log(`written to ${writeSection(path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), '## Latency (npm run bench:latency)', section)}`);

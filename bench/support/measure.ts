@@ -45,6 +45,13 @@ export function rssMiB(pid: number): number {
   return Number(match[1]) / 1024;
 }
 
+/** Resident memory split as /proc reports it: anonymous (heaps, buffers) and file-backed (code, mapped files), in MiB. */
+export function rssParts(pid: number): { anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? Number.NaN);
+  return { anon: kb('RssAnon') / 1024, file: (kb('RssFile') + kb('RssShmem')) / 1024 };
+}
+
 /** The machine, for the record: cores, CPU model, RAM, Node version. */
 export function machine(): { cores: number; cpu: string; ramGiB: number; node: string } {
   let cpu = os.cpus()[0]?.model ?? 'unknown';
