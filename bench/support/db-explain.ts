@@ -1,7 +1,6 @@
-import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import type { Database, Db } from '../../src/db/client.js';
+import { postgresDatabase, type Database, type Db } from '../../src/db/client.js';
 import * as schema from '../../src/db/schema.js';
 
 interface Captured {
@@ -31,12 +30,7 @@ export function capturingDatabase(url: string): Capture {
     },
   });
   const db = drizzle({ client, schema, casing: 'snake_case' }) as unknown as Db;
-  const database: Database = {
-    db,
-    kind: 'postgres',
-    rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
-    close: () => client.end({ timeout: 2 }),
-  };
+  const database: Database = postgresDatabase(db, () => client.end({ timeout: 2 }));
   return {
     database,
     take: () => {

@@ -3,11 +3,12 @@ import { PGlite } from '@electric-sql/pglite';
 import type { Logger, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../paths.js';
+import { withPreparedStatements } from './pglite-prepared.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -19,7 +20,33 @@ export interface Database {
   kind: 'postgres' | 'pglite';
   /** Runs a raw statement and returns its rows, the same shape on both drivers. */
   rows<T>(query: SQL): Promise<T[]>;
+  /**
+   * A raw statement turned into SQL text once, for the hot paths: its values are
+   * `sql.placeholder(name)`s, filled by each call. Rows come back as from {@link rows}.
+   */
+  prepare<T>(name: string, query: SQL): (values: Record<string, unknown>) => Promise<T[]>;
   close(): Promise<void>;
+}
+
+/** A {@link Database} over drizzle on postgres.js (also used by the database benchmark's capturing client). */
+export function postgresDatabase(db: Db, close: () => Promise<void>): Database {
+  return {
+    db,
+    kind: 'postgres',
+    rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
+    prepare: preparer(db, (result) => [...(result as unknown[])]),
+    close,
+  };
+}
+
+/** The dialect drizzle builds statements with, for statements built ahead of time. */
+const dialect = new PgDialect({ casing: 'snake_case' });
+
+function preparer(db: Db, toRows: (result: unknown) => unknown[]): Database['prepare'] {
+  return <T>(name: string, query: SQL) => {
+    const statement = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
+    return async (values: Record<string, unknown>) => toRows(await statement.execute(values)) as T[];
+  };
 }
 
 export type DatabaseTarget = { url: string } | { pgliteDir: string } | { pglite: PGlite };
@@ -44,12 +71,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       prepare: true,
     });
     const db = drizzlePostgres({ client: preparing(client), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
-    return {
-      db,
-      kind: 'postgres',
-      rows: async <T>(query: SQL) => [...((await db.execute(query)) as unknown as T[])],
-      close: () => client.end({ timeout: 2 }),
-    };
+    return postgresDatabase(db, () => client.end({ timeout: 2 }));
   }
   let pglite: PGlite;
   let owned = true;
@@ -61,12 +83,13 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     pglite = new PGlite(target.pgliteDir);
   }
   await pglite.waitReady;
-  const db = drizzlePglite({ client: pglite, schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
+  const db = drizzlePglite({ client: withPreparedStatements(pglite), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
     db,
     kind: 'pglite',
     rows: async <T>(query: SQL) => ((await db.execute(query)) as unknown as { rows: T[] }).rows,
+    prepare: preparer(db, (result) => (result as { rows: unknown[] }).rows),
     close: async () => {
       if (owned && !pglite.closed) await pglite.close();
     },

@@ -4,7 +4,7 @@ import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, me
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
 import type { StudyStreak } from '../../domain/streak.js';
 import { memoryFromRow } from './rounds-repository.js';
-import { memoryCtes, periodPointsCte, totalsCte, type MemoryWrite } from './shared-sql.js';
+import { memoryCtes, memoryValues, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
 export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
@@ -49,7 +49,7 @@ export interface DailyAnswerRecord {
   answeredAt: Date;
   awardDay: string;
   studyStreak: { current: number; best: number; lastDay: string | null };
-  memory: MemoryWrite | null;
+  memory: MemoryWrite;
 }
 
 export interface AnswerContext {
@@ -71,8 +71,58 @@ export interface ClosingSummary {
   firstRight: string[];
 }
 
+const p = (name: string) => sql.placeholder(name);
+
 export class DailyRepository {
-  constructor(private readonly database: Database) {}
+  /* A daily answer's two statements are built once, here: a burst of answers runs nothing else. */
+  private readonly answerContextQuery;
+  private readonly answerStatement;
+
+  constructor(private readonly database: Database) {
+    const db = database.db;
+    const userId = p('userId');
+    this.answerContextQuery = db
+      .select({
+        challenge: dailyChallenges,
+        studyStreak: memberStats.studyStreak,
+        bestStudyStreak: memberStats.bestStudyStreak,
+        lastStudyDay: memberStats.lastStudyDay,
+        memory: cardMemory,
+        retention: memberSettings.retention,
+      })
+      .from(dailyChallenges)
+      .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
+      .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
+      .leftJoin(memberSettings, eq(memberSettings.userId, userId))
+      .where(eq(dailyChallenges.id, p('challengeId')))
+      .limit(1)
+      .prepare('daily_answer_context');
+    this.answerStatement = database.prepare<{
+      open: boolean;
+      inserted: number;
+      daily_streak: number | null;
+      best_daily_streak: number | null;
+      points: number | null;
+    }>(
+      'daily_record_answer',
+      sql`
+      with open_challenge as (
+        select id from daily_challenges where id = ${p('challengeId')} and status = 'open' for share
+      ), inserted as (
+        insert into answers (challenge_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
+        select id, 'daily', ${p('guildId')}, ${p('userId')}, ${p('deckId')}, ${p('cardId')}, ${p('result')}, ${p('correct')}::boolean,
+               ${p('choice')}::smallint, ${p('points')}::int, ${p('at')}::timestamptz, ${p('awardDay')}::date
+        from open_challenge
+        on conflict (challenge_id, user_id) do nothing
+        returning challenge_id
+      )${totalsCte('inserted', true)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
+      select exists (select 1 from open_challenge) as open,
+             (select count(*)::int from inserted) as inserted,
+             (select daily_streak from totals) as daily_streak,
+             (select best_daily_streak from totals) as best_daily_streak,
+             (select points from totals) as points`,
+    );
+  }
 
   async settings(guildId: string): Promise<DailySettingsRow | undefined> {
     const [row] = await this.database.db.select().from(dailySettings).where(eq(dailySettings.guildId, guildId)).limit(1);
@@ -191,21 +241,7 @@ export class DailyRepository {
    * memory of its card and review settings.
    */
   async answerContext(challengeId: number, userId: string): Promise<AnswerContext | undefined> {
-    const [row] = await this.database.db
-      .select({
-        challenge: dailyChallenges,
-        studyStreak: memberStats.studyStreak,
-        bestStudyStreak: memberStats.bestStudyStreak,
-        lastStudyDay: memberStats.lastStudyDay,
-        memory: cardMemory,
-        retention: memberSettings.retention,
-      })
-      .from(dailyChallenges)
-      .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
-      .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
-      .leftJoin(memberSettings, eq(memberSettings.userId, userId))
-      .where(eq(dailyChallenges.id, challengeId))
-      .limit(1);
+    const [row] = await this.answerContextQuery.execute({ challengeId, userId });
     if (!row) return undefined;
     return {
       challenge: row.challenge,
@@ -323,23 +359,21 @@ export class DailyRepository {
    * share-locked, so a burst of answers does not queue on it, while closing waits for answers in flight.
    */
   async recordAnswer(a: DailyAnswerRecord): Promise<DailyAnswerWrite> {
-    const at = a.answeredAt.toISOString();
-    const rows = await this.database.rows<{ open: boolean; inserted: number; daily_streak: number | null; best_daily_streak: number | null; points: number | null }>(sql`
-      with open_challenge as (
-        select id from daily_challenges where id = ${a.challengeId} and status = 'open' for share
-      ), inserted as (
-        insert into answers (challenge_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
-        select id, 'daily', ${a.guildId}, ${a.userId}, ${a.deckId}, ${a.cardId}, ${a.correct ? 'right' : 'wrong'}, ${a.correct}, ${a.choice}, ${a.points},
-               ${at}::timestamptz, ${a.awardDay}::date
-        from open_challenge
-        on conflict (challenge_id, user_id) do nothing
-        returning challenge_id
-      )${totalsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, correct: a.correct, answeredAt: a.answeredAt, studyStreak: a.studyStreak }, { correct: a.correct })}${periodPointsCte('inserted', { guildId: a.guildId, userId: a.userId, points: a.points, answeredAt: a.answeredAt })}${memoryCtes('inserted', a.memory)}
-      select exists (select 1 from open_challenge) as open,
-             (select count(*)::int from inserted) as inserted,
-             (select daily_streak from totals) as daily_streak,
-             (select best_daily_streak from totals) as best_daily_streak,
-             (select points from totals) as points`);
+    const rows = await this.answerStatement({
+      challengeId: a.challengeId,
+      guildId: a.guildId,
+      userId: a.userId,
+      deckId: a.deckId,
+      cardId: a.cardId,
+      result: a.correct ? 'right' : 'wrong',
+      correct: a.correct,
+      choice: a.choice,
+      points: a.points,
+      at: a.answeredAt.toISOString(),
+      awardDay: a.awardDay,
+      ...totalsValues(a, a.correct),
+      ...memoryValues(a.memory),
+    });
     const row = rows[0];
     if (!row?.open) return { kind: 'closed' };
     if (!row.inserted) return { kind: 'duplicate' };

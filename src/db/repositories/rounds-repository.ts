@@ -2,12 +2,16 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
-import { memoryCtes, periodPointsCte, totalsCte, type MemoryWrite } from './shared-sql.js';
+import { memoryCtes, memoryValues, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
 import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
 export type Round = typeof rounds.$inferSelect;
-export type NewRound = typeof rounds.$inferInsert;
+/** A round to serve: every column but the id and the times of its reveal and answer. */
+export type NewRound = Omit<typeof rounds.$inferInsert, 'id' | 'revealedAt' | 'answeredAt' | 'reviewedBefore' | 'reviewDeck'> &
+  Partial<Pick<typeof rounds.$inferInsert, 'reviewedBefore' | 'reviewDeck'>>;
+
+const p = (name: string) => sql.placeholder(name);
 
 /** A round with what grading it needs to know, read in one round trip. */
 export interface RoundForGrading {
@@ -38,7 +42,7 @@ export interface GradeRecord {
   /** The study streak after this answer (written only when the answer is recorded). */
   studyStreak: StudyStreak;
   /** The card's memory after this answer. */
-  memory: MemoryWrite | null;
+  memory: MemoryWrite;
 }
 
 export interface GradeOutcome {
@@ -49,10 +53,91 @@ export interface GradeOutcome {
 }
 
 export class RoundsRepository {
-  constructor(private readonly database: Database) {}
+  /*
+   * The statements of /quiz, reveal and grade are built once, here (drizzle's prepared queries):
+   * building a statement of a few joins costs more than its round trip to PostgreSQL.
+   */
+  private readonly insertRound;
+  private readonly recentCards;
+  private readonly revealRound;
+  private readonly roundForGrading;
+  private readonly gradeStatement;
+
+  constructor(private readonly database: Database) {
+    const db = database.db;
+    this.insertRound = db
+      .insert(rounds)
+      .values({
+        source: p('source'),
+        ownerId: p('ownerId'),
+        guildId: p('guildId'),
+        channelId: p('channelId'),
+        deckId: p('deckId'),
+        cardId: p('cardId'),
+        mode: p('mode'),
+        choiceOrder: p('choiceOrder'),
+        correctIndex: p('correctIndex'),
+        isPrivate: p('isPrivate'),
+        createdAt: p('createdAt'),
+        reviewedBefore: p('reviewedBefore'),
+        reviewDeck: p('reviewDeck'),
+      })
+      .returning()
+      .prepare('rounds_insert');
+    this.recentCards = db
+      .select({ cardId: rounds.cardId })
+      .from(rounds)
+      .where(and(eq(rounds.ownerId, p('ownerId')), eq(rounds.deckId, p('deckId'))))
+      .orderBy(desc(rounds.createdAt))
+      .limit(p('limit'))
+      .prepare('rounds_recent_cards');
+    this.revealRound = db
+      .update(rounds)
+      .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
+      .where(and(eq(rounds.id, p('id')), eq(rounds.ownerId, p('ownerId'))))
+      .returning()
+      .prepare('rounds_reveal');
+    this.roundForGrading = db
+      .select({
+        round: rounds,
+        earnedToday: sql<boolean>`exists (
+          select 1 from ${answers} a
+          where a.guild_id = ${rounds.guildId} and a.user_id = ${rounds.ownerId} and a.card_id = ${rounds.cardId}
+            and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
+        studyStreak: memberStats.studyStreak,
+        bestStudyStreak: memberStats.bestStudyStreak,
+        lastStudyDay: memberStats.lastStudyDay,
+        memory: cardMemory,
+        retention: memberSettings.retention,
+      })
+      .from(rounds)
+      .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
+      .leftJoin(cardMemory, and(eq(cardMemory.userId, rounds.ownerId), eq(cardMemory.cardId, rounds.cardId)))
+      .leftJoin(memberSettings, eq(memberSettings.userId, rounds.ownerId))
+      .where(eq(rounds.id, p('id')))
+      .limit(1)
+      .prepare('rounds_for_grading');
+    this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null }>(
+      'rounds_record_grade',
+      sql`
+      with claimed as (
+        update rounds set answered_at = ${p('at')}::timestamptz
+        where id = ${p('roundId')} and answered_at is null
+        returning id
+      ), inserted as (
+        insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
+        select id, ${p('source')}, ${p('guildId')}, ${p('userId')}, ${p('deckId')}, ${p('cardId')}, ${p('result')}, ${p('correct')}::boolean,
+               ${p('choice')}::smallint, ${p('points')}::int, ${p('at')}::timestamptz, ${p('awardDay')}::date
+        from claimed
+        on conflict (round_id) do nothing
+        returning guild_id, user_id
+      )${totalsCte('inserted', false)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
+      select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points`,
+    );
+  }
 
   async create(round: NewRound): Promise<Round> {
-    const [row] = await this.database.db.insert(rounds).values(round).returning();
+    const [row] = await this.insertRound.execute({ reviewedBefore: 0, reviewDeck: null, ...round });
     if (!row) throw new Error('insert into rounds returned nothing');
     return row;
   }
@@ -65,45 +150,18 @@ export class RoundsRepository {
   /** Card ids most recently served to a member in a deck, newest first. */
   async recentCardIds(ownerId: string, deckId: string, limit: number): Promise<string[]> {
     if (limit <= 0) return [];
-    const rows = await this.database.db
-      .select({ cardId: rounds.cardId })
-      .from(rounds)
-      .where(and(eq(rounds.ownerId, ownerId), eq(rounds.deckId, deckId)))
-      .orderBy(desc(rounds.createdAt))
-      .limit(limit);
+    const rows = await this.recentCards.execute({ ownerId, deckId, limit });
     return rows.map((r) => r.cardId);
   }
 
   /** Marks a round revealed by its owner and returns it; undefined when it is not that owner's round. */
   async revealOwned(id: number, ownerId: string, now: Date): Promise<Round | undefined> {
-    const [row] = await this.database.db
-      .update(rounds)
-      .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${now.toISOString()}::timestamptz)` })
-      .where(and(eq(rounds.id, id), eq(rounds.ownerId, ownerId)))
-      .returning();
+    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString() });
     return row;
   }
 
   async findForGrading(id: number, today: string): Promise<RoundForGrading | undefined> {
-    const [row] = await this.database.db
-      .select({
-        round: rounds,
-        earnedToday: sql<boolean>`exists (
-          select 1 from ${answers} a
-          where a.guild_id = ${rounds.guildId} and a.user_id = ${rounds.ownerId} and a.card_id = ${rounds.cardId}
-            and a.award_day = ${today}::date and a.points > 0 and a.source <> 'daily')`,
-        studyStreak: memberStats.studyStreak,
-        bestStudyStreak: memberStats.bestStudyStreak,
-        lastStudyDay: memberStats.lastStudyDay,
-        memory: cardMemory,
-        retention: memberSettings.retention,
-      })
-      .from(rounds)
-      .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
-      .leftJoin(cardMemory, and(eq(cardMemory.userId, rounds.ownerId), eq(cardMemory.cardId, rounds.cardId)))
-      .leftJoin(memberSettings, eq(memberSettings.userId, rounds.ownerId))
-      .where(eq(rounds.id, id))
-      .limit(1);
+    const [row] = await this.roundForGrading.execute({ id, today });
     if (!row) return undefined;
     return {
       round: row.round,
@@ -121,22 +179,22 @@ export class RoundsRepository {
    * id backs it.
    */
   async recordGrade(g: GradeRecord): Promise<GradeOutcome> {
-    const at = g.answeredAt.toISOString();
-    const rows = await this.database.rows<{ recorded: number; total_points: number | null }>(sql`
-      with claimed as (
-        update rounds set answered_at = ${at}::timestamptz
-        where id = ${g.roundId} and answered_at is null
-        returning id
-      ), inserted as (
-        insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
-        select id, ${g.source}, ${g.guildId}, ${g.userId}, ${g.deckId}, ${g.cardId}, ${g.result}, ${g.correct}, ${g.choice}, ${g.points},
-               ${at}::timestamptz, ${g.awardDay}::date
-        from claimed
-        on conflict (round_id) do nothing
-        returning guild_id, user_id
-      )${totalsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, correct: g.correct, answeredAt: g.answeredAt, studyStreak: g.studyStreak })}${periodPointsCte('inserted', { guildId: g.guildId, userId: g.userId, points: g.points, answeredAt: g.answeredAt })}${memoryCtes('inserted', g.memory)}
-      select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points`);
-    const row = rows[0];
+    const [row] = await this.gradeStatement({
+      at: g.answeredAt.toISOString(),
+      roundId: g.roundId,
+      source: g.source,
+      guildId: g.guildId,
+      userId: g.userId,
+      deckId: g.deckId,
+      cardId: g.cardId,
+      result: g.result,
+      correct: g.correct,
+      choice: g.choice,
+      points: g.points,
+      awardDay: g.awardDay,
+      ...totalsValues(g),
+      ...memoryValues(g.memory),
+    });
     return { recorded: (row?.recorded ?? 0) > 0, totalPoints: row?.total_points ?? null };
   }
 }

@@ -16,19 +16,25 @@ export interface MemoryWrite {
 }
 
 const ts = (d: Date | null) => (d ? d.toISOString() : null);
+const p = (name: string) => sql.placeholder(name);
+
+/*
+ * The CTEs below are shared by the statements that record an answer (a grade, a daily answer). Those
+ * statements are on the bot's hottest paths, so each is built once with `sql.placeholder`s (see
+ * Database.prepare) and every function here comes in two halves: the SQL, with a fixed shape, and the
+ * values for its placeholders.
+ */
 
 /**
  * CTEs that store a member's new card memory and the review log, run only when `gate` (a CTE name)
  * returned a row, so they happen exactly when the answer itself was recorded. Starts with a comma.
  */
-export function memoryCtes(gate: string, m: MemoryWrite | null): SQL {
-  if (!m) return sql``;
-  const n = m.next;
-  const l = m.log;
+export function memoryCtes(gate: string): SQL {
   return sql`, memory as (
     insert into card_memory as c (user_id, card_id, deck_id, due, stability, difficulty, elapsed_days, scheduled_days, learning_steps, reps, lapses, state, last_review)
-    select ${m.userId}, ${m.cardId}, ${m.deckId}, ${ts(n.due)}::timestamptz, ${n.stability}, ${n.difficulty}, ${n.elapsedDays}, ${n.scheduledDays},
-           ${n.learningSteps}, ${n.reps}, ${n.lapses}, ${n.state}, ${ts(n.lastReview)}::timestamptz
+    select ${p('m_user_id')}, ${p('m_card_id')}, ${p('m_deck_id')}, ${p('m_due')}::timestamptz, ${p('m_stability')}, ${p('m_difficulty')},
+           ${p('m_elapsed_days')}, ${p('m_scheduled_days')}, ${p('m_learning_steps')}, ${p('m_reps')}, ${p('m_lapses')}, ${p('m_state')},
+           ${p('m_last_review')}::timestamptz
     from ${sql.raw(gate)} limit 1
     on conflict (user_id, card_id) do update set
       deck_id = excluded.deck_id, due = excluded.due, stability = excluded.stability, difficulty = excluded.difficulty,
@@ -38,11 +44,46 @@ export function memoryCtes(gate: string, m: MemoryWrite | null): SQL {
   ), logged as (
     insert into review_logs (user_id, card_id, deck_id, source, round_id, challenge_id, rating, state, due, stability, difficulty,
                              elapsed_days, last_elapsed_days, scheduled_days, learning_steps, review)
-    select ${m.userId}, ${m.cardId}, ${m.deckId}, ${m.source}, ${m.roundId}, ${m.challengeId}, ${l.rating}, ${l.state}, ${ts(l.due)}::timestamptz,
-           ${l.stability}, ${l.difficulty}, ${l.elapsedDays}, ${l.lastElapsedDays}, ${l.scheduledDays}, ${l.learningSteps}, ${ts(l.review)}::timestamptz
+    select ${p('m_user_id')}, ${p('m_card_id')}, ${p('m_deck_id')}, ${p('l_source')}, ${p('l_round_id')}::bigint, ${p('l_challenge_id')}::bigint,
+           ${p('l_rating')}, ${p('l_state')}, ${p('l_due')}::timestamptz, ${p('l_stability')}, ${p('l_difficulty')}, ${p('l_elapsed_days')},
+           ${p('l_last_elapsed_days')}, ${p('l_scheduled_days')}, ${p('l_learning_steps')}, ${p('l_review')}::timestamptz
     from ${sql.raw(gate)} limit 1
     returning 1
   )`;
+}
+
+/** The values of {@link memoryCtes}' placeholders. */
+export function memoryValues(m: MemoryWrite): Record<string, unknown> {
+  const n = m.next;
+  const l = m.log;
+  return {
+    m_user_id: m.userId,
+    m_card_id: m.cardId,
+    m_deck_id: m.deckId,
+    m_due: ts(n.due),
+    m_stability: n.stability,
+    m_difficulty: n.difficulty,
+    m_elapsed_days: n.elapsedDays,
+    m_scheduled_days: n.scheduledDays,
+    m_learning_steps: n.learningSteps,
+    m_reps: n.reps,
+    m_lapses: n.lapses,
+    m_state: n.state,
+    m_last_review: ts(n.lastReview),
+    l_source: m.source,
+    l_round_id: m.roundId,
+    l_challenge_id: m.challengeId,
+    l_rating: l.rating,
+    l_state: l.state,
+    l_due: ts(l.due),
+    l_stability: l.stability,
+    l_difficulty: l.difficulty,
+    l_elapsed_days: l.elapsedDays,
+    l_last_elapsed_days: l.lastElapsedDays,
+    l_scheduled_days: l.scheduledDays,
+    l_learning_steps: l.learningSteps,
+    l_review: ts(l.review),
+  };
 }
 
 export interface TotalsWrite {
@@ -55,24 +96,25 @@ export interface TotalsWrite {
 }
 
 /**
- * The upsert of a member's running totals in a guild, as a CTE named `totals` fed by `gate`.
- * With `daily`, the daily streak columns move too.
+ * The upsert of a member's running totals in a guild, as a CTE named `totals` fed by `gate`; nothing
+ * outside a guild. With `daily`, the daily streak columns move too (placeholder `t_daily_correct`).
  */
-export function totalsCte(gate: string, t: TotalsWrite, daily?: { correct: boolean }): SQL {
-  const at = t.answeredAt.toISOString();
+export function totalsCte(gate: string, daily: boolean): SQL {
   const dailyInsertColumns = daily ? sql`, daily_streak, best_daily_streak` : sql``;
-  const dailyInsertValues = daily ? sql`, ${daily.correct ? 1 : 0}, ${daily.correct ? 1 : 0}` : sql``;
+  const dailyInsertValues = daily
+    ? sql`, case when ${p('t_daily_correct')}::boolean then 1 else 0 end, case when ${p('t_daily_correct')}::boolean then 1 else 0 end`
+    : sql``;
   const dailyUpdate = daily
     ? sql`,
-          daily_streak = case when ${daily.correct} then s.daily_streak + 1 else 0 end,
-          best_daily_streak = greatest(s.best_daily_streak, case when ${daily.correct} then s.daily_streak + 1 else 0 end)`
+          daily_streak = case when ${p('t_daily_correct')}::boolean then s.daily_streak + 1 else 0 end,
+          best_daily_streak = greatest(s.best_daily_streak, case when ${p('t_daily_correct')}::boolean then s.daily_streak + 1 else 0 end)`
     : sql``;
   return sql`, totals as (
         insert into member_stats as s (guild_id, user_id, points, answers, correct, points_reached_at, study_streak, best_study_streak, last_study_day${dailyInsertColumns})
-        select ${t.guildId}, ${t.userId}, ${t.points}, 1, ${t.correct ? 1 : 0},
-               case when ${t.points}::int > 0 then ${at}::timestamptz end,
-               ${t.studyStreak.current}, ${t.studyStreak.best}, ${t.studyStreak.lastDay}::date${dailyInsertValues}
-        from ${sql.raw(gate)} where ${t.guildId}::text is not null
+        select ${p('t_guild_id')}, ${p('t_user_id')}, ${p('t_points')}, 1, ${p('t_correct')},
+               case when ${p('t_points')}::int > 0 then ${p('t_at')}::timestamptz end,
+               ${p('t_streak')}, ${p('t_best_streak')}, ${p('t_last_study_day')}::date${dailyInsertValues}
+        from ${sql.raw(gate)} where ${p('t_guild_id')}::text is not null
         on conflict (guild_id, user_id) do update set
           points = s.points + excluded.points,
           answers = s.answers + 1,
@@ -85,21 +127,35 @@ export function totalsCte(gate: string, t: TotalsWrite, daily?: { correct: boole
       )`;
 }
 
+/** The values of {@link totalsCte}'s placeholders (`dailyCorrect` only for the daily variant). */
+export function totalsValues(t: TotalsWrite, dailyCorrect?: boolean): Record<string, unknown> {
+  return {
+    t_guild_id: t.guildId,
+    t_user_id: t.userId,
+    t_points: t.points,
+    t_correct: t.correct ? 1 : 0,
+    t_at: t.answeredAt.toISOString(),
+    t_streak: t.studyStreak.current,
+    t_best_streak: t.studyStreak.best,
+    t_last_study_day: t.studyStreak.lastDay,
+    ...(dailyCorrect === undefined ? {} : { t_daily_correct: dailyCorrect }),
+  };
+}
+
 /**
  * The member's running week and month points in the guild, keyed by the local date each period began
  * in the guild's daily-challenge timezone (UTC without one), as a CTE fed by `gate`. Only scoring
- * answers touch it; the period boards and /stats read it.
+ * answers in a guild touch it; the period boards and /stats read it. Uses {@link totalsValues}'
+ * guild, member, points and time.
  */
-export function periodPointsCte(gate: string, t: { guildId: string | null; userId: string; points: number; answeredAt: Date }): SQL {
-  if (t.guildId === null || t.points <= 0) return sql``;
-  const at = t.answeredAt.toISOString();
+export function periodPointsCte(gate: string): SQL {
   return sql`, periods as (
         insert into member_period_points as p (guild_id, period, starts_on, user_id, points, points_reached_at)
-        select ${t.guildId}, v.period, v.starts_on, ${t.userId}, ${t.points}::int, ${at}::timestamptz
-        from (select 1 from ${sql.raw(gate)} limit 1) g,
-             (select coalesce((select time_zone from daily_settings where guild_id = ${t.guildId}), 'UTC') as tz) z
-             cross join lateral (values ('week', date_trunc('week', ${at}::timestamptz at time zone z.tz)::date),
-                                        ('month', date_trunc('month', ${at}::timestamptz at time zone z.tz)::date)) v(period, starts_on)
+        select ${p('t_guild_id')}, v.period, v.starts_on, ${p('t_user_id')}, ${p('t_points')}::int, ${p('t_at')}::timestamptz
+        from (select 1 from ${sql.raw(gate)} where ${p('t_guild_id')}::text is not null and ${p('t_points')}::int > 0 limit 1) g,
+             (select coalesce((select time_zone from daily_settings where guild_id = ${p('t_guild_id')}), 'UTC') as tz) z
+             cross join lateral (values ('week', date_trunc('week', ${p('t_at')}::timestamptz at time zone z.tz)::date),
+                                        ('month', date_trunc('month', ${p('t_at')}::timestamptz at time zone z.tz)::date)) v(period, starts_on)
         on conflict (guild_id, period, starts_on, user_id) do update
           set points = p.points + excluded.points, points_reached_at = excluded.points_reached_at
         returning 1
