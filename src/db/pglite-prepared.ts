@@ -1,4 +1,4 @@
-import { parse, protocol, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
+import { parse, protocol, type messages as wire, type PGlite, type QueryOptions, type Results } from '@electric-sql/pglite';
 
 /**
  * PGlite 0.2 runs each `query()` as five separate calls into its WebAssembly Postgres (parse,
@@ -46,10 +46,12 @@ export function withPreparedStatements(pglite: PGlite): PGlite {
     (await pglite.execProtocol(protocol.serialize.sync(), { throwOnError: false })).messages.some((m) => m.name === 'readyForQuery');
 
   /**
-   * Sends messages in one call, then a Sync in another, as PGlite's own query() ends (a Sync inside a
-   * batch that fails leaves PGlite 0.2 answering nothing afterwards). When a message fails before the
-   * end of the batch, PGlite 0.2 answers the first Sync after it with nothing and only the next with
-   * ReadyForQuery: Sync until the session is ready again, or the next statement would be skipped.
+   * Sends messages in one call, then a Sync in another, as PGlite's own query() ends. The Sync is what
+   * commits durably: PGlite 0.2 answers a batch without one with ReadyForQuery "idle", but its WAL is
+   * not written until later, and a process killed then loses the statement (tested). A Sync inside a
+   * batch that fails leaves PGlite 0.2 answering nothing afterwards; and after a message fails before
+   * the end of a batch, it answers the first Sync with nothing and only the next with ReadyForQuery:
+   * so on an error, Sync until the session is ready again, or the next statement would be skipped.
    */
   const exchange = async (messages: Uint8Array[]) => {
     let answers;
@@ -88,7 +90,17 @@ export function withPreparedStatements(pglite: PGlite): PGlite {
       protocol.serialize.describe({ type: 'P' }),
       protocol.serialize.execute({}),
     ]);
-    return parse.parseResults(messages, pglite.parsers, options)[0] as Results<T>;
+    // parseResults merges the parsers it is given into a new object on every call: PGlite's whole
+    // table (hundreds of types) cost more than the statement itself. Give it only this result's types.
+    const parsers: Record<number, (value: string, typeId?: number) => unknown> = {};
+    for (const message of messages) {
+      if (message.name !== 'rowDescription') continue;
+      for (const { dataTypeID } of (message as wire.RowDescriptionMessage).fields) {
+        const parser = options?.parsers?.[dataTypeID] ?? pglite.parsers[dataTypeID];
+        if (parser) parsers[dataTypeID] = parser;
+      }
+    }
+    return parse.parseResults(messages, parsers, options?.rowMode ? { rowMode: options.rowMode } : undefined)[0] as Results<T>;
   };
 
   /** Forgets a named statement, after the schema under it changed its result type. */

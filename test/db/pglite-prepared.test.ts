@@ -1,3 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, types } from '@electric-sql/pglite';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { withPreparedStatements } from '../../src/db/pglite-prepared.js';
@@ -77,4 +82,24 @@ describe('PGlite with prepared statements', () => {
     expect((await other.query('select id from items where name = $1', ['one'])).rows).toEqual([{ id: 1 }]);
     expect((await fast.query('select name from items where id = $1', [1])).rows).toEqual([{ name: 'one' }]);
   });
+
+  test('GIVEN statements run through it THEN each is committed durably: a process killed right after loses none', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'deepcards-pglite-kill-'));
+    try {
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../support/pglite-write-and-die.ts', import.meta.url)), dir, '25'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(child.stdout).toContain('inserted 25');
+      expect(child.signal).toBe('SIGKILL');
+      const reopened = new PGlite(dir);
+      try {
+        expect((await reopened.query<{ n: number }>('select count(*)::int as n from items')).rows).toEqual([{ n: 25 }]);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
