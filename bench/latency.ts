@@ -11,7 +11,8 @@
 // those bots; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
 // BENCH_BOT_NODE_ARGS: extra Node arguments for the deepcards bot, for experiments (e.g.
-// "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size").
+// "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size"). BENCH_BOT_ENTRY: another build's
+// dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
 
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -94,7 +95,8 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     } else {
       db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
       const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000, ...(extra.length ? { args: [...extra, BUILT_ENTRY] } : {}) });
+      const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
+      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000, ...(extra.length || entry !== BUILT_ENTRY ? { args: [...extra, entry] } : {}) });
     }
     const startMs = Date.now() - started;
     await sleep(500);
@@ -173,10 +175,9 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       record('daily', await answer(answerers[i] as FakeMember, measuredChallenge, i));
     }
     log(`${name}: ${PER_KIND} daily answers done`);
-    if (kind !== 'floor') {
-      // Memory over 10,000 interactions: keep studying (still measured) until there.
-      while (interactions < MEMORY_AFTER) await studyRound(true);
-    }
+    // Memory over 10,000 interactions: keep studying (still measured) until there. The floor bot too,
+    // so that what discord.js and V8 themselves grow by over the same count is on record.
+    while (interactions < MEMORY_AFTER) await studyRound(true);
     await sleep(500);
     const rssAfter = rssMiB(bot.pid);
     const rssAt = interactions;
@@ -314,7 +315,11 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     const deferred = KINDS.reduce((n, k) => n + r.samples[k].deferred(), 0) + r.burst.samples.deferred();
     checks.push(mark(deferred === 0) + ` no deferred replies: ${deferred} deferred`);
     const growth = r.rss.after / r.rss.start - 1;
-    checks.push(mark(growth < 0.1) + ` memory growth over ${r.rss.interactions} interactions under 10%: ${pct(growth)} (${pct(r.rss.after / r.rss.warm - 1)} after the warm-up)`);
+    const floorGrowth = floor ? `; the floor bot ${pct(floor.rss.after / floor.rss.start - 1)} over ${floor.rss.interactions}` : '';
+    checks.push(
+      mark(growth < 0.1) +
+        ` memory growth over ${r.rss.interactions} interactions under 10%: ${pct(growth)} (${pct(r.rss.after / r.rss.warm - 1)} after the warm-up${floorGrowth})`,
+    );
     checks.push(
       mark(r.burst.inside === BURST && r.burst.ledger === BURST) +
         ` burst: ${r.burst.inside}/${BURST} inside ${DEADLINE_MS / 1000} s, ${r.burst.ledger ?? '?'}/${BURST} answers in the ledger`,
