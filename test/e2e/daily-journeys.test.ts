@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
-import { FakeDiscord, Faults, type FakeChannel, type FakeGuild, type FakeMember } from '../support/fake-discord/index.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { Faults, type FakeChannel, type FakeDiscord, type FakeGuild, type FakeMember } from '../support/fake-discord/index.js';
 import type { StoredMessage } from '../support/fake-discord/types.js';
 import {
   E2E_DB_KIND,
@@ -8,13 +7,12 @@ import {
   buttonId,
   buttonLabels,
   buttonsDisabled,
-  e2eDatabase,
   embedText,
   field,
   messageOf,
   quietDailyTime,
-  requireBuiltBot,
   rightOption,
+  useBot,
 } from './support.js';
 
 const LETTERS = ['A', 'B', 'C', 'D'];
@@ -24,22 +22,11 @@ const PAUSED_REASON = 'Missing Permissions in the channel (View Channel, Send Me
 // The daily challenge through the built bot in a child process: setup, posting, answers, the board,
 // closing, and a failing guild that must not hold up the others. One bot process serves the file.
 describe(`daily challenge journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
+  const e2e = useBot();
   let fake: FakeDiscord;
-  let db: BotDatabase;
-  let bot: BotProcess | undefined;
 
-  beforeAll(async () => {
-    requireBuiltBot();
-    fake = await FakeDiscord.start();
-    db = await e2eDatabase();
-    bot = await startBot({ fake, env: db.env });
-  });
-
-  afterAll(async () => {
-    bot?.kill();
-    await bot?.exited;
-    await fake?.stop();
-    await db?.drop();
+  beforeAll(() => {
+    fake = e2e.fake;
   });
 
   /** A server with a study channel, a daily channel, an admin (Manage Server) and members. */

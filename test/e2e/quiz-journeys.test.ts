@@ -1,49 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
-import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeMember } from '../support/fake-discord/index.js';
-import {
-  E2E_DB_KIND,
-  EPHEMERAL,
-  buttonId,
-  buttonLabels,
-  e2eDatabase,
-  embedText,
-  field,
-  messageOf,
-  requireBuiltBot,
-  rightOption,
-} from './support.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, rightOption, useBot } from './support.js';
 
 // The real bot (`node dist/src/index.js`, as `npm start` runs it) in a child process, against a fake
 // Discord and a database of its own, with the shipped decks. One bot process serves the whole file.
 describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
+  const e2e = useBot();
   let fake: FakeDiscord;
-  let db: BotDatabase;
-  let bot: BotProcess;
-  const bots: BotProcess[] = [];
   let guild: FakeGuild;
   let channel: FakeChannel;
 
-  const launch = async (expectRegistration: boolean) => {
-    bot = await startBot({ fake, env: db.env, expectRegistration });
-    bots.push(bot);
-    return bot;
-  };
-
-  beforeAll(async () => {
-    requireBuiltBot();
-    fake = await FakeDiscord.start();
+  beforeAll(() => {
+    fake = e2e.fake;
     guild = fake.addGuild({ name: 'Study Hall' });
     channel = fake.addChannel(guild.id, { name: 'study' });
-    db = await e2eDatabase();
-    await launch(true);
-  });
-
-  afterAll(async () => {
-    for (const b of bots) b.kill();
-    await Promise.all(bots.map((b) => b.exited));
-    await fake?.stop();
-    await db?.drop();
   });
 
   // Each journey has members of its own, so their points never mix.
@@ -52,17 +22,6 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     fake.command({ user, guildId: guild.id, channelId: channel.id, name: 'quiz', options });
   const stats = (user: FakeMember) => fake.command({ user, guildId: guild.id, channelId: channel.id, name: 'stats' });
   const press = (user: FakeMember, message: { id: string }, customId: string) => fake.press({ user, message: message.id, customId });
-
-  /** Reads the database. PGlite opens its directory in one process at a time, so there the bot is stopped meanwhile (a few seconds). */
-  const inspect = async <T>(text: string, params: unknown[] = []): Promise<T[]> => {
-    if (db.kind === 'postgres') return db.query<T>(text, params);
-    await bot.stop();
-    try {
-      return await db.query<T>(text, params);
-    } finally {
-      await launch(false);
-    }
-  };
 
   test('GIVEN /quiz cnn, Reveal answer and Good THEN the point shows in /stats', async () => {
     const alice = member('alice');
@@ -135,7 +94,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     expect(note?.data?.flags).toBe(EPHEMERAL);
     expect(note?.data?.content).toMatch(/already answered this card; it counts once/);
     const roundId = Number(good.split(':')[2]);
-    const ledger = await inspect<{ n: number; points: number }>('select count(*)::int as n, coalesce(sum(points), 0)::int as points from answers where round_id = $1', [roundId]);
+    const ledger = await e2e.inspect<{ n: number; points: number }>('select count(*)::int as n, coalesce(sum(points), 0)::int as points from answers where round_id = $1', [roundId]);
     expect(ledger).toEqual([{ n: 1, points: 1 }]);
     expect(field((await stats(frank)).message, 'Points')).toBe('1');
   }, 60_000);
@@ -143,12 +102,12 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
   test('GIVEN the bot restarts between posting a card and the press THEN the press still works', async () => {
     const gina = member('gina');
     const card = messageOf(await quiz(gina));
-    const exit = await bot.stop('SIGTERM');
+    const exit = await e2e.bot.stop('SIGTERM');
     expect(exit.code).toBe(0);
     expect(fake.connected).toBe(false);
     // The same database: the commands are unchanged, so the new process registers nothing.
     const puts = fake.requestsMatching('PUT', /\/commands$/).length;
-    await launch(false);
+    await e2e.relaunch();
     expect(fake.requestsMatching('PUT', /\/commands$/)).toHaveLength(puts);
 
     const revealed = await press(gina, card, buttonId(card, 'Reveal answer'));
@@ -184,6 +143,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
   );
 
   test('GIVEN SIGTERM THEN the bot closes its gateway connection and exits with code 0 within 5 s', async () => {
+    const bot = e2e.bot;
     const exit = await bot.stop('SIGTERM', 5_000);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(5_000);

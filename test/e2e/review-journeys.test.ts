@@ -1,30 +1,18 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
-import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeMember } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, e2eDatabase, embedText, field, messageOf, requireBuiltBot } from './support.js';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, useBot } from './support.js';
 
 // The /review loop against the built bot in a child process, in a server and in DMs.
 describe(`/review journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
+  const e2e = useBot();
   let fake: FakeDiscord;
-  let db: BotDatabase;
-  let bot: BotProcess;
   let guild: FakeGuild;
   let channel: FakeChannel;
 
-  beforeAll(async () => {
-    requireBuiltBot();
-    fake = await FakeDiscord.start();
+  beforeAll(() => {
+    fake = e2e.fake;
     guild = fake.addGuild({ name: 'Study Hall' });
     channel = fake.addChannel(guild.id, { name: 'study' });
-    db = await e2eDatabase();
-    bot = await startBot({ fake, env: db.env, expectRegistration: true });
-  });
-
-  afterAll(async () => {
-    bot?.kill();
-    await bot?.exited;
-    await fake?.stop();
-    await db?.drop();
   });
 
   const member = (username: string): FakeMember => fake.addMember(guild.id, { username });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { parse } from 'yaml';
-import { createBotDatabase, SHIPPED_DECKS, type BotDatabase } from '../support/bot-process.js';
-import type { InteractionResult } from '../support/fake-discord/index.js';
+import { createBotDatabase, SHIPPED_DECKS, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
+import { FakeDiscord, type InteractionResult } from '../support/fake-discord/index.js';
 import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-discord/types.js';
 
 export const EPHEMERAL = 64;
@@ -12,14 +12,85 @@ export const EPHEMERAL = 64;
 export const E2E_DB_KIND: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
 /** Fails the file at once when global setup could not build dist/ (the bot under test would be stale). */
-export function requireBuiltBot(): void {
+function requireBuiltBot(): void {
   const error = inject('distBuildError');
   if (error) throw new Error(`dist/ could not be built, so the end-to-end tests cannot run the current code:\n${error}`);
 }
 
 /** A fresh database for this file's bot: on TEST_DATABASE_URL's server, or a temp PGlite directory. */
-export function e2eDatabase(): Promise<BotDatabase> {
+function e2eDatabase(): Promise<BotDatabase> {
   return createBotDatabase({ serverUrl: process.env.TEST_DATABASE_URL, prefix: 'deepcards_e2e' });
+}
+
+/** The bot of one test file: its fake Discord, its database and its current process. */
+export interface BotUnderTest {
+  readonly fake: FakeDiscord;
+  readonly db: BotDatabase;
+  readonly bot: BotProcess;
+  /** Starts the bot again on the same database (after `bot.stop()`); a restart registers no commands. */
+  relaunch(): Promise<BotProcess>;
+  /**
+   * Reads the database. PGlite opens its directory in one process at a time, so there the bot is
+   * stopped meanwhile and started again (a few seconds).
+   */
+  inspect<T>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * One bot process for the test file: the built bot (`node dist/src/index.js`, as `npm start` runs it)
+ * against a fake Discord and a database of its own, started before the file's tests and removed after.
+ */
+export function useBot(): BotUnderTest {
+  let fake: FakeDiscord | undefined;
+  let db: BotDatabase | undefined;
+  let bot: BotProcess | undefined;
+  const started: BotProcess[] = [];
+  const launch = async (expectRegistration: boolean): Promise<BotProcess> => {
+    if (!fake || !db) throw new Error('useBot: the bot is started in beforeAll');
+    bot = await startBot({ fake, env: db.env, expectRegistration });
+    started.push(bot);
+    return bot;
+  };
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useBot: no ${what} outside the file's tests`);
+    return value;
+  };
+
+  beforeAll(async () => {
+    requireBuiltBot();
+    fake = await FakeDiscord.start();
+    db = await e2eDatabase();
+    await launch(true);
+  });
+  afterAll(async () => {
+    for (const b of started) b.kill();
+    await Promise.all(started.map((b) => b.exited));
+    await fake?.stop();
+    await db?.drop();
+  });
+
+  return {
+    get fake() {
+      return ready(fake, 'fake Discord');
+    },
+    get db() {
+      return ready(db, 'database');
+    },
+    get bot() {
+      return ready(bot, 'bot');
+    },
+    relaunch: () => launch(false),
+    async inspect<T>(text: string, params: unknown[] = []) {
+      const database = ready(db, 'database');
+      if (database.kind === 'postgres') return database.query<T>(text, params);
+      await ready(bot, 'bot').stop();
+      try {
+        return await database.query<T>(text, params);
+      } finally {
+        await launch(false);
+      }
+    },
+  };
 }
 
 type MessageLike = { embeds?: ApiEmbed[]; components?: ApiComponent[] } | undefined;
