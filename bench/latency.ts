@@ -3,12 +3,13 @@
 //
 // The measure is the fake Discord's `latencyMs`: from sending INTERACTION_CREATE on the gateway to the
 // bot's first REST request answering it (the interaction callback). Each bot runs as a child process
-// against its own fake Discord on 127.0.0.1; interactions are sent one at a time after a warm-up.
+// against its own fake Discord on 127.0.0.1; the bots run at once and take turns, one interaction at a
+// time, so that they are compared under the same load (bench/support/turns.ts).
 // Also: the bot's resident memory after start and after 10,000 interactions, and a burst of 500
 // daily answers within one second. Prints a table and writes it into docs/BENCHMARKS.md.
 //
 // Options: --quick (small counts, nothing written), --no-write, --only=floor,pglite,postgres (just
-// those bots; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+// those bots; nothing written), --sequential (each bot alone, one after the other; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
 // BENCH_BOT_NODE_ARGS: extra Node arguments for the deepcards bot, for experiments (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size"). BENCH_BOT_ENTRY: another build's
@@ -22,11 +23,14 @@ import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/su
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
 import { fmt, loadAverage, machine, rssMiB, rssParts, Samples } from './support/measure.js';
+import { Barrier, FifoLock } from './support/turns.js';
 
 const quick = process.argv.includes('--quick');
 /** `--only=postgres,floor`: measure only these bots (for investigating; nothing is written). */
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
-const write = !quick && !only && !process.argv.includes('--no-write');
+/** `--sequential`: each bot alone, one after the other (how the first runs were measured; nothing written). */
+const sequential = process.argv.includes('--sequential');
+const write = !quick && !only && !sequential && !process.argv.includes('--no-write');
 
 const PER_KIND = quick ? 100 : 1_000;
 const WARM_UP_ROUNDS = quick ? 20 : 100;
@@ -36,8 +40,8 @@ const BURST = quick ? 100 : 500;
 const BURST_SPREAD_MS = 1_000;
 const DEADLINE_MS = 3_000;
 const STUDIERS = 10;
-/** Every bot's run stops with an error past this, whatever happens (the whole bench stays near 10 minutes). */
-const TARGET_BUDGET_MS = 5 * 60_000;
+/** The run stops with an error past this, whatever happens (it takes 1–2 minutes on this machine). */
+const RUN_BUDGET_MS = 10 * 60_000;
 const DECKS = ['cnn', 'rnn', 'ml', 'embeddings', 'transformers', 'regularization', 'clustering'];
 const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
@@ -71,9 +75,21 @@ function need(result: InteractionResult, what: string): StoredMessage {
   return result.message;
 }
 
+/**
+ * What the bots of one run share: every interaction (and each bot's start and stop) takes a turn on
+ * `turns`, so the bots are measured interleaved, one interaction at a time; `bursts` holds each bot's
+ * burst back until all of them have finished their one-at-a-time part.
+ */
+interface Shared {
+  turns: FifoLock;
+  bursts: Barrier;
+  began: number;
+}
+
 /** One bot against a fresh fake Discord: the world, the bot process and the interactions it is sent. */
-async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: string | undefined): Promise<Result> {
+async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: string | undefined, shared: Shared): Promise<Result> {
   const began = Date.now();
+  const { turns } = shared;
   const name = kind === 'floor' ? 'floor bot' : kind === 'pglite' ? 'deepcards · PGlite' : 'deepcards · PostgreSQL';
   log(`\n${name}: starting`);
   // No callback deadline and a long wait: the bench measures late answers instead of failing on them.
@@ -89,16 +105,21 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const warmMembers = Array.from({ length: WARM_UP_DAILY }, (_, i) => fake.addMember(guild.id, { username: `warm${i}` }));
     const answerers = Array.from({ length: Math.max(PER_KIND, BURST) }, (_, i) => fake.addMember(guild.id, { username: `member${i}` }));
 
-    const started = Date.now();
-    if (kind === 'floor') {
-      bot = await startBot({ fake, args: ['--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
-    } else {
-      db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
-      const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
-      bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 60_000, ...(extra.length || entry !== BUILT_ENTRY ? { args: [...extra, entry] } : {}) });
-    }
-    const startMs = Date.now() - started;
+    if (kind !== 'floor') db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
+    const started = await turns.run(async () => {
+      const at = Date.now();
+      if (kind === 'floor') {
+        bot = await startBot({ fake, args: ['--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
+      } else {
+        const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+        const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
+        const env = { ...db?.env, LOG_LEVEL: 'warn' };
+        bot = await startBot({ fake, env, timeoutMs: 60_000, ...(extra.length || entry !== BUILT_ENTRY ? { args: [...extra, entry] } : {}) });
+      }
+      return { bot, ms: Date.now() - at };
+    });
+    bot = started.bot;
+    const startMs = started.ms;
     await sleep(500);
     const rssStart = rssMiB(bot.pid);
     const partsStart = rssParts(bot.pid);
@@ -118,10 +139,11 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       return r;
     };
     const command = (user: FakeMember, commandName: string, options: Record<string, string> = {}, subcommand?: string) =>
-      fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) });
+      turns.run(() => fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) }));
+    const press = (input: Parameters<FakeDiscord['press']>[0]) => turns.run(() => fake.press(input));
 
     const withinBudget = (): void => {
-      if (Date.now() - began > TARGET_BUDGET_MS) throw new Error(`${name}: over the ${TARGET_BUDGET_MS / 60_000}-minute budget after ${interactions} interactions`);
+      if (Date.now() - shared.began > RUN_BUDGET_MS) throw new Error(`${name}: over the run's ${RUN_BUDGET_MS / 60_000}-minute budget after ${interactions} interactions`);
     };
     let round = 0;
     /** /quiz → Reveal answer → Good (the floor: a command, then two presses of its one button). */
@@ -133,10 +155,10 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       const q = record(measure ? 'quiz' : undefined, await command(user, 'quiz', { deck }));
       const card = need(q, '/quiz');
       const revealId = kind === 'floor' ? 'floor:reveal' : buttonId(card, 'Reveal answer');
-      const rv = record(measure ? 'reveal' : undefined, await fake.press({ user, message: card.id, customId: revealId }));
+      const rv = record(measure ? 'reveal' : undefined, await press({ user, message: card.id, customId: revealId }));
       const revealed = need(rv, 'reveal');
       const gradeId = kind === 'floor' ? 'floor:reveal' : buttonId(revealed, 'Good');
-      record(measure ? 'grade' : undefined, await fake.press({ user, message: revealed.id, customId: gradeId }));
+      record(measure ? 'grade' : undefined, await press({ user, message: revealed.id, customId: gradeId }));
     };
 
     /** A daily challenge to answer: deepcards posts one with /daily now; the floor's is a message of its own. */
@@ -152,8 +174,12 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       const challengeId = Number(/^daily #(\d+)/.exec(message.embeds[0]?.footer?.text ?? '')?.[1]);
       return { message, ids: ['A', 'B', 'C', 'D'].map((l) => buttonId(message, l)), challengeId };
     };
-    const answer = (user: FakeMember, challenge: { message: StoredMessage; ids: string[] }, i: number, timeoutMs?: number) =>
-      fake.press({ user, message: challenge.message.id, customId: challenge.ids[i % 4] as string, ...(timeoutMs ? { timeoutMs } : {}) });
+    const answerInput = (user: FakeMember, challenge: { message: StoredMessage; ids: string[] }, i: number) => ({
+      user,
+      message: challenge.message.id,
+      customId: challenge.ids[i % 4] as string,
+    });
+    const answer = (user: FakeMember, challenge: { message: StoredMessage; ids: string[] }, i: number) => press(answerInput(user, challenge, i));
 
     // Warm-up: JIT, connection pools, discord.js caches.
     if (kind !== 'floor') {
@@ -183,25 +209,33 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const rssAt = interactions;
     log(`${name}: RSS ${rssAfter.toFixed(0)} MiB after ${interactions} interactions`);
 
-    // The burst: members answering the daily challenge within one second, all at once.
+    // The burst: members answering the daily challenge within one second, all at once. The bots take
+    // it in turns, once all have finished the part above: a burst loads the whole machine.
     const burstChallenge = await postChallenge();
+    await shared.bursts.arrive();
     const burst = new Samples();
-    const t0 = Date.now();
-    const settled = await Promise.allSettled(
-      answerers.slice(0, BURST).map(async (user, i) => {
-        await sleep(Math.max(0, t0 + (i * BURST_SPREAD_MS) / BURST - Date.now()));
-        const r = await answer(user, burstChallenge, i, 30_000);
-        burst.add(r.latencyMs, r.callbackType);
-      }),
-    );
+    let t0 = 0;
+    const settled = await turns.run(() => {
+      t0 = Date.now();
+      return Promise.allSettled(
+        answerers.slice(0, BURST).map(async (user, i) => {
+          await sleep(Math.max(0, t0 + (i * BURST_SPREAD_MS) / BURST - Date.now()));
+          const r = await fake.press({ ...answerInput(user, burstChallenge, i), timeoutMs: 30_000 });
+          burst.add(r.latencyMs, r.callbackType);
+        }),
+      );
+    });
     const failures = settled.filter((s) => s.status === 'rejected');
     if (failures.length > 0) log(`${name}: ${failures.length} burst presses got no answer: ${String((failures[0] as PromiseRejectedResult).reason).slice(0, 300)}`);
     const inside = burst.values.filter((v) => v <= DEADLINE_MS).length;
     log(`${name}: burst of ${BURST} answered in ${Date.now() - t0} ms, slowest ${fmt(burst.max())} ms`);
     await sleep(200);
 
-    const stopping = Date.now();
-    const exit = await bot.stop('SIGTERM', 10_000);
+    const stopped = await turns.run(async () => {
+      const at = Date.now();
+      const exit = await (bot as BotProcess).stop('SIGTERM', 10_000);
+      return { exit, ms: Date.now() - at };
+    });
     bot = undefined;
     let ledger: number | undefined;
     if (db && burstChallenge.challengeId) {
@@ -214,11 +248,12 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory },
       burst: { samples: burst, inside, ledger },
       startMs,
-      stopMs: Date.now() - stopping,
-      exitCode: exit.code,
+      stopMs: stopped.ms,
+      exitCode: stopped.exit.code,
       wallMs: Date.now() - began,
     };
   } catch (error) {
+    shared.bursts.fail(error);
     if (bot) log(`${name}: bot output:\n${bot.output().slice(-4000)}`);
     throw error;
   } finally {
@@ -264,7 +299,8 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     '',
     'Latency is the time from the fake Discord sending INTERACTION_CREATE to the bot\'s first REST request answering it (its interaction ' +
       'callback), in ms. Each bot is a child process (deepcards: `node dist/src/index.js`, LOG_LEVEL=warn) against its own fake Discord on ' +
-      `127.0.0.1; interactions are sent one at a time after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers. ` +
+      `127.0.0.1. The bots run at the same time and take turns, one interaction at a time (the machine's load falls on all of them alike), ` +
+      `after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers; each burst runs alone, after all the rest. ` +
       'The floor bot (bench/floor-bot.ts) is the smallest discord.js bot that answers the same way (an embed and a button per command, an ' +
       'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths.',
     '',
@@ -340,11 +376,20 @@ async function main(): Promise<void> {
   buildDist();
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
-  const results: Result[] = [];
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  if (wanted('floor')) results.push(await runTarget('floor', undefined));
-  if (wanted('pglite')) results.push(await runTarget('pglite', undefined));
-  if ('url' in pg && wanted('postgres')) results.push(await runTarget('postgres', pg.url));
+  const kinds = (['floor', 'pglite', 'postgres'] as const).filter((k) => wanted(k) && (k !== 'postgres' || 'url' in pg));
+  const url = (k: string) => (k === 'postgres' && 'url' in pg ? pg.url : undefined);
+  let results: Result[] = [];
+  if (sequential) {
+    for (const k of kinds) results.push(await runTarget(k, url(k), { turns: new FifoLock(), bursts: new Barrier(1), began: Date.now() }));
+  } else {
+    // All the bots run at once and take turns, one interaction at a time (see Shared).
+    const shared: Shared = { turns: new FifoLock(), bursts: new Barrier(kinds.length), began: Date.now() };
+    const settled = await Promise.allSettled(kinds.map((k) => runTarget(k, url(k), shared)));
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    results = settled.map((r) => (r as PromiseFulfilledResult<Result>).value);
+  }
   const section = report(results, pg, Date.now() - t0, { before: loadBefore, after: loadAverage() });
   process.stdout.write(`\n${section}\n`);
   if (write) log(`written to ${writeSection(path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), '## Latency (npm run bench:latency)', section)}`);
