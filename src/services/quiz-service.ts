@@ -7,7 +7,7 @@ import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
-import type { Round, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
 /** A card on screen: what renderers need to draw a round. */
@@ -53,8 +53,15 @@ export interface StartQuizInput {
 }
 
 const RECENT_WINDOW = 50;
+/** A grade meeting concurrent answers of the same member is computed again; past this many tries it fails. */
+const MAX_GRADE_ATTEMPTS = 3;
+/** Reads made at reveal and kept for the grade; beyond this many, the oldest go. */
+const MAX_PREFETCHED = 2_000;
 
 export class QuizService {
+  /** What grading needs, read when a round was revealed: consumed by the grade, checked by its write. */
+  private readonly prefetched = new Map<number, { today: string; read: Promise<RoundForGrading | undefined> }>();
+
   constructor(
     private readonly decks: DeckLibrary,
     private readonly rounds: RoundsRepository,
@@ -94,14 +101,57 @@ export class QuizService {
 
   async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.revealOwned(roundId, userId, now);
-    if (round) return this.viewOf(round) ?? { kind: 'gone' };
-    return this.refusal(roundId);
+    if (!round) return this.refusal(roundId);
+    return this.viewOf(round) ?? { kind: 'gone' };
   }
 
-  /** Grades a flashcard with the member's self-grade, or a choice by its index (0–3). */
+  /**
+   * Reads what grading a revealed round needs, while the member reads the answer, so that their grade
+   * makes one round trip instead of two (see grade()). Call it once the reveal has been answered.
+   * Resolves when the read is done; a failed read only means the grade reads afresh.
+   */
+  readAheadForGrade(roundId: number, now: Date): Promise<void> {
+    const today = utcDay(now);
+    const read = this.rounds.findForGrading(roundId, today).catch(() => undefined);
+    this.prefetched.set(roundId, { today, read });
+    // Rounds revealed and never graded: keep the newest only.
+    for (const oldest of this.prefetched.keys()) {
+      if (this.prefetched.size <= MAX_PREFETCHED) break;
+      this.prefetched.delete(oldest);
+    }
+    return read.then(() => undefined);
+  }
+
+  /**
+   * Grades a flashcard with the member's self-grade, or a choice by its index (0–3). The grade is
+   * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the write stores it
+   * only if that still holds (GradeRecord.expected), and otherwise the grade is read and computed again.
+   */
   async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date): Promise<GradeOutcome> {
     const today = utcDay(now);
-    const found = await this.rounds.findForGrading(roundId, today);
+    const prefetched = await this.takePrefetched(roundId, today);
+    if (prefetched) {
+      const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today);
+      // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
+      if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
+    }
+    for (let attempt = 1; ; attempt++) {
+      const found = await this.rounds.findForGrading(roundId, today);
+      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today);
+      if (outcome !== 'stale') return outcome;
+      // Another answer of this member changed their totals or this card's memory since the read.
+      if (attempt >= MAX_GRADE_ATTEMPTS) throw new Error(`grading round ${roundId} kept meeting concurrent answers (${attempt} attempts)`);
+    }
+  }
+
+  private async gradeFrom(
+    found: RoundForGrading | undefined,
+    roundId: number,
+    userId: string,
+    answer: { grade: Grade } | { choice: number },
+    now: Date,
+    today: string,
+  ): Promise<GradeOutcome | 'stale'> {
     if (!found) return { kind: 'gone' };
     const view = this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
@@ -137,17 +187,29 @@ export class QuizService {
         next,
         log,
       },
+      expected: found.versions,
     };
     let outcome;
+    let earned = points;
     try {
       outcome = await this.rounds.recordGrade({ ...record, points });
     } catch (error) {
       // Another round of the same card earned its points today a moment ago: record this one with none.
       if (!isOncePerDayViolation(error)) throw error;
+      earned = 0;
       outcome = await this.rounds.recordGrade({ ...record, points: 0 });
-      return this.graded(view, result, chosenOf(answer), correct, 0, true, outcome, studyStreak.current, next.due);
     }
-    return this.graded(view, result, chosenOf(answer), correct, points, found.earnedToday && correct, outcome, studyStreak.current, next.due);
+    if (outcome.stale) return 'stale';
+    const alreadyEarnedToday = earned === points ? found.earnedToday && correct : true;
+    return this.graded(view, result, chosenOf(answer), correct, earned, alreadyEarnedToday, outcome, studyStreak.current, next.due);
+  }
+
+  /** What was read at reveal (once: a second press reads afresh), unless the UTC day has changed since. */
+  private async takePrefetched(roundId: number, today: string): Promise<RoundForGrading | undefined> {
+    const entry = this.prefetched.get(roundId);
+    if (!entry) return undefined;
+    this.prefetched.delete(roundId);
+    return entry.today === today ? entry.read : undefined;
   }
 
   private graded(

@@ -137,6 +137,35 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
     expect(next).toMatchObject({ points: 1, totalPoints: 2, studyStreak: 2 });
   });
 
+  test('GIVEN a card revealed, then the same card answered in another round THEN the grade is computed again from the newer memory and totals', async () => {
+    const first = await start();
+    await quiz.reveal(first.round.id, ALICE, NOON);
+    await quiz.readAheadForGrade(first.round.id, NOON);
+    // What the reveal read for grading is now out of date: the card gets reviewed and a point earned elsewhere.
+    const other = await serveCard(first.card.id, NOON);
+    graded(await quiz.grade(other.round.id, ALICE, { grade: 'good' }, NOON));
+    const late = graded(await quiz.grade(first.round.id, ALICE, { grade: 'good' }, new Date('2026-03-10T12:05:00Z')));
+
+    expect(late).toMatchObject({ points: 0, alreadyEarnedToday: true, totalPoints: 1 });
+    const [memory] = await database.rows<{ reps: number }>(sql`select reps from card_memory where user_id = ${ALICE} and card_id = ${first.card.id}`);
+    expect(memory?.reps).toBe(2);
+    const [logs] = await database.rows<{ n: number }>(sql`select count(*)::int as n from review_logs where user_id = ${ALICE} and card_id = ${first.card.id}`);
+    expect(logs?.n).toBe(2);
+    const [totals] = await database.rows<{ answers: number }>(sql`select answers from member_stats where guild_id = ${GUILD} and user_id = ${ALICE}`);
+    expect(totals?.answers).toBe(2);
+  });
+
+  test('GIVEN a card revealed before UTC midnight and graded after THEN "earned today" and the streak are those of the new day', async () => {
+    const evening = new Date('2026-03-10T23:59:30Z');
+    const first = await start('flashcard', ALICE, evening);
+    graded(await quiz.grade(first.round.id, ALICE, { grade: 'good' }, evening));
+    const again = await serveCard(first.card.id, evening);
+    await quiz.reveal(again.round.id, ALICE, evening);
+    await quiz.readAheadForGrade(again.round.id, evening);
+    const afterMidnight = graded(await quiz.grade(again.round.id, ALICE, { grade: 'good' }, new Date('2026-03-11T00:00:30Z')));
+    expect(afterMidnight).toMatchObject({ points: 1, alreadyEarnedToday: false, totalPoints: 2, studyStreak: 2 });
+  });
+
   test('GIVEN a study streak THEN a missed UTC day shows it broken and the best is kept', async () => {
     for (const day of ['2026-03-01', '2026-03-02', '2026-03-03']) {
       const view = await start('flashcard', ALICE, new Date(`${day}T08:00:00Z`));
@@ -177,7 +206,7 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
     expect(await quiz.nextCard(999, ALICE, NOON)).toEqual({ kind: 'gone' });
   });
 
-  test('GIVEN the /quiz, reveal and grade paths THEN each makes at most two database round trips', async () => {
+  test('GIVEN the /quiz, reveal and grade paths THEN each waits on at most two statements, and a grade after a reveal on one', async () => {
     const counting = await countingDatabase();
     try {
       const counted = new QuizService(new DeckLibrary(decks), new RoundsRepository(counting.database), seededRandom(3));
@@ -188,10 +217,15 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
       };
       let view!: Awaited<ReturnType<QuizService['startQuiz']>>;
       expect(await trips(async () => (view = await counted.startQuiz({ deckId: 'alpha', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON })))).toBe(2);
+      // The reveal's own update; then, once it is answered, the read the grade will need.
       expect(await trips(() => counted.reveal(view.round.id, ALICE, NOON))).toBe(1);
-      expect(await trips(() => counted.grade(view.round.id, ALICE, { grade: 'good' }, NOON))).toBe(2);
+      expect(await trips(() => counted.readAheadForGrade(view.round.id, NOON))).toBe(1);
+      expect(await trips(() => counted.grade(view.round.id, ALICE, { grade: 'good' }, NOON))).toBe(1);
       expect(await trips(() => counted.nextCard(view.round.id, ALICE, NOON))).toBeLessThanOrEqual(3);
-      expect((await ledger())[0]).toEqual({ n: 1, points: 1 });
+      // Choice mode has no reveal: its grade reads, then writes.
+      const choice = await counted.startQuiz({ deckId: 'alpha', mode: 'choice', userId: BOB, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+      expect(await trips(() => counted.grade(choice.round.id, BOB, { choice: choice.round.correctIndex! }, NOON))).toBe(2);
+      expect((await ledger())[0]).toEqual({ n: 2, points: 3 });
     } finally {
       await counting.database.close();
     }

@@ -23,6 +23,24 @@ export interface RoundForGrading {
   memory: MemoryState | null;
   /** The owner's desired retention. */
   retention: number;
+  /** What the grade was computed from, for the write to check that it still holds. */
+  versions: GradingVersions;
+}
+
+/**
+ * What a grade depends on, as the grade's write checks it: the round itself, the member's answer count
+ * in the guild (it moves with every answer there, so with the streak and "earned today"), their review
+ * count of the card (it moves with every review of it, anywhere) and their retention setting.
+ */
+export interface GradingVersions {
+  /** The round's creation time: with its id, owner and card, that it is the round that was read. */
+  createdAt: Date;
+  /** member_stats.answers in the round's guild; -1 without a row (or outside a guild). */
+  answers: number;
+  /** card_memory.reps of the card; -1 for a card never reviewed. */
+  reps: number;
+  /** member_settings.retention; null without settings. */
+  retention: number | null;
 }
 
 export interface GradeRecord {
@@ -43,11 +61,15 @@ export interface GradeRecord {
   studyStreak: StudyStreak;
   /** The card's memory after this answer. */
   memory: MemoryWrite;
+  /** What the grade was computed from: nothing is written unless it still holds. */
+  expected: GradingVersions;
 }
 
 export interface GradeOutcome {
-  /** False when the round had already been graded: nothing was written. */
+  /** False when nothing was written: the round had already been graded, or `stale`. */
   recorded: boolean;
+  /** Nothing was written because what the grade was computed from has changed since: compute it again. */
+  stale: boolean;
   /** The member's all-time points in this guild after the answer, when in a guild. */
   totalPoints: number | null;
 }
@@ -107,6 +129,7 @@ export class RoundsRepository {
         studyStreak: memberStats.studyStreak,
         bestStudyStreak: memberStats.bestStudyStreak,
         lastStudyDay: memberStats.lastStudyDay,
+        answers: memberStats.answers,
         memory: cardMemory,
         retention: memberSettings.retention,
       })
@@ -117,12 +140,16 @@ export class RoundsRepository {
       .where(eq(rounds.id, p('id')))
       .limit(1)
       .prepare('rounds_for_grading');
-    this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null }>(
+    this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null; was_open: boolean | null }>(
       'rounds_record_grade',
       sql`
       with claimed as (
         update rounds set answered_at = ${p('at')}::timestamptz
         where id = ${p('roundId')} and answered_at is null
+          and owner_id = ${p('userId')} and card_id = ${p('cardId')} and created_at = ${p('createdAt')}::timestamptz
+          and coalesce((select s.answers from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), -1) = ${p('expectedAnswers')}::int
+          and coalesce((select c.reps from card_memory c where c.user_id = ${p('userId')} and c.card_id = ${p('cardId')}), -1) = ${p('expectedReps')}::int
+          and (select m.retention from member_settings m where m.user_id = ${p('userId')}) is not distinct from ${p('expectedRetention')}::float8
         returning id
       ), inserted as (
         insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
@@ -132,7 +159,8 @@ export class RoundsRepository {
         on conflict (round_id) do nothing
         returning guild_id, user_id
       )${totalsCte('inserted', false)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
-      select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points`,
+      select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points,
+             (select answered_at is null from rounds where id = ${p('roundId')}) as was_open`,
     );
   }
 
@@ -169,6 +197,7 @@ export class RoundsRepository {
       studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
       memory: row.memory ? memoryFromRow(row.memory) : null,
       retention: row.retention ?? DEFAULT_RETENTION,
+      versions: { createdAt: row.round.createdAt, answers: row.answers ?? -1, reps: row.memory?.reps ?? -1, retention: row.retention },
     };
   }
 
@@ -176,7 +205,8 @@ export class RoundsRepository {
    * Records a grade in one statement: marks the round answered (only if it was not), appends the
    * answer to the ledger, adds to the member's totals and stores the card's new memory. Two presses
    * at once record one answer: the conditional update serialises them and the ledger's unique round
-   * id backs it.
+   * id backs it. It writes only if `expected` still holds, so a grade computed from a member's totals
+   * or memory that another answer has changed meanwhile is never stored (it comes back `stale`).
    */
   async recordGrade(g: GradeRecord): Promise<GradeOutcome> {
     const [row] = await this.gradeStatement({
@@ -192,10 +222,16 @@ export class RoundsRepository {
       choice: g.choice,
       points: g.points,
       awardDay: g.awardDay,
+      createdAt: g.expected.createdAt.toISOString(),
+      expectedAnswers: g.expected.answers,
+      expectedReps: g.expected.reps,
+      expectedRetention: g.expected.retention,
       ...totalsValues(g),
       ...memoryValues(g.memory),
     });
-    return { recorded: (row?.recorded ?? 0) > 0, totalPoints: row?.total_points ?? null };
+    const recorded = (row?.recorded ?? 0) > 0;
+    // Not written although the round was still open before this statement (or is gone): the check failed.
+    return { recorded, stale: !recorded && row?.was_open !== false, totalPoints: row?.total_points ?? null };
   }
 }
 

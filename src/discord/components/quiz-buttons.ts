@@ -27,6 +27,8 @@ export async function handleReveal(interaction: ButtonInteraction, id: Extract<C
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   const labels = result.round.source === 'review' ? await ctx.review.gradeLabels(result, now) : undefined;
   await interaction.update(renderRevealed(result, labels));
+  // The member grades next: read what that needs while they read the answer.
+  void ctx.quiz.readAheadForGrade(result.round.id, now);
 }
 
 export async function handleGrade(
