@@ -124,8 +124,8 @@ export class QuizService {
 
   /**
    * Grades a flashcard with the member's self-grade, or a choice by its index (0–3). The grade is
-   * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the write stores it
-   * only if that still holds (GradeRecord.expected), and otherwise the grade is read and computed again.
+   * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the
+   * write stores it only if that still holds (GradeRecord.expected), else it is read and computed again.
    */
   async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date): Promise<GradeOutcome> {
     const today = utcDay(now);
