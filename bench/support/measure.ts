@@ -38,18 +38,25 @@ export class Samples {
   }
 }
 
+/** Fields of /proc/<pid>/status given in kB, read in one go, in MiB. */
+function statusMiB(pid: number, fields: readonly string[]): number[] {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return fields.map((field) => {
+    const match = new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
+    if (!match) throw new Error(`no ${field} in /proc/${pid}/status`);
+    return Number(match[1]) / 1024;
+  });
+}
+
 /** A process's resident memory (VmRSS) in MiB, from /proc. */
 export function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(match[1]) / 1024;
+  return statusMiB(pid, ['VmRSS'])[0] as number;
 }
 
 /** Resident memory split as /proc reports it: anonymous (heaps, buffers) and file-backed (code, mapped files), in MiB. */
 export function rssParts(pid: number): { anon: number; file: number } {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? Number.NaN);
-  return { anon: kb('RssAnon') / 1024, file: (kb('RssFile') + kb('RssShmem')) / 1024 };
+  const [anon, file, shmem] = statusMiB(pid, ['RssAnon', 'RssFile', 'RssShmem']) as [number, number, number];
+  return { anon, file: file + shmem };
 }
 
 /** The machine, for the record: cores, CPU model, RAM, Node version. */

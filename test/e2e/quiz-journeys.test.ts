@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, rightOption, useBot } from './support.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, rightOption, studyHall, useBot } from './support.js';
 
 // The real bot (`node dist/src/index.js`, as `npm start` runs it) in a child process, against a fake
 // Discord and a database of its own, with the shipped decks. One bot process serves the whole file.
@@ -11,9 +11,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
   let channel: FakeChannel;
 
   beforeAll(() => {
-    fake = e2e.fake;
-    guild = fake.addGuild({ name: 'Study Hall' });
-    channel = fake.addChannel(guild.id, { name: 'study' });
+    ({ fake, guild, channel } = studyHall(e2e.fake));
   });
 
   // Each journey has members of its own, so their points never mix.

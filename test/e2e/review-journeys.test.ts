@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, useBot } from './support.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, studyHall, useBot } from './support.js';
 
 // The /review loop against the built bot in a child process, in a server and in DMs.
 describe(`/review journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
@@ -10,9 +10,7 @@ describe(`/review journeys against the built bot in a child process, on ${E2E_DB
   let channel: FakeChannel;
 
   beforeAll(() => {
-    fake = e2e.fake;
-    guild = fake.addGuild({ name: 'Study Hall' });
-    channel = fake.addChannel(guild.id, { name: 'study' });
+    ({ fake, guild, channel } = studyHall(e2e.fake));
   });
 
   const member = (username: string): FakeMember => fake.addMember(guild.id, { username });

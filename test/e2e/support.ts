@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { parse } from 'yaml';
 import { createBotDatabase, SHIPPED_DECKS, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
-import { FakeDiscord, type InteractionResult } from '../support/fake-discord/index.js';
+import { FakeDiscord, type FakeChannel, type FakeGuild, type InteractionResult } from '../support/fake-discord/index.js';
 import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-discord/types.js';
 
 export const EPHEMERAL = 64;
@@ -91,6 +91,12 @@ export function useBot(): BotUnderTest {
       }
     },
   };
+}
+
+/** A server "Study Hall" with a #study channel, in the bot's fake Discord. */
+export function studyHall(fake: FakeDiscord): { fake: FakeDiscord; guild: FakeGuild; channel: FakeChannel } {
+  const guild = fake.addGuild({ name: 'Study Hall' });
+  return { fake, guild, channel: fake.addChannel(guild.id, { name: 'study' }) };
 }
 
 type MessageLike = { embeds?: ApiEmbed[]; components?: ApiComponent[] } | undefined;

@@ -1,10 +1,10 @@
 import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
-import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
+import type { MemoryState } from '../../domain/srs.js';
 import type { StudyStreak } from '../../domain/streak.js';
-import { memoryFromRow } from './rounds-repository.js';
-import { memoryCtes, memoryValues, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
+import { memberState } from './rounds-repository.js';
+import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
 export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
@@ -71,7 +71,6 @@ export interface ClosingSummary {
   firstRight: string[];
 }
 
-const p = (name: string) => sql.placeholder(name);
 
 export class DailyRepository {
   /* A daily answer's two statements are built once, here: a burst of answers runs nothing else. */
@@ -245,9 +244,7 @@ export class DailyRepository {
     if (!row) return undefined;
     return {
       challenge: row.challenge,
-      studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
-      memory: row.memory ? memoryFromRow(row.memory) : null,
-      retention: row.retention ?? DEFAULT_RETENTION,
+      ...memberState(row),
     };
   }
 

@@ -2,7 +2,7 @@ import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
-import { memoryCtes, memoryValues, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
+import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
 import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
@@ -11,7 +11,6 @@ export type Round = typeof rounds.$inferSelect;
 export type NewRound = Omit<typeof rounds.$inferInsert, 'id' | 'revealedAt' | 'answeredAt' | 'reviewedBefore' | 'reviewDeck'> &
   Partial<Pick<typeof rounds.$inferInsert, 'reviewedBefore' | 'reviewDeck'>>;
 
-const p = (name: string) => sql.placeholder(name);
 
 /** A round with what grading it needs to know, read in one round trip. */
 export interface RoundForGrading {
@@ -194,9 +193,7 @@ export class RoundsRepository {
     return {
       round: row.round,
       earnedToday: row.earnedToday,
-      studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
-      memory: row.memory ? memoryFromRow(row.memory) : null,
-      retention: row.retention ?? DEFAULT_RETENTION,
+      ...memberState(row),
       versions: { createdAt: row.round.createdAt, answers: row.answers ?? -1, reps: row.memory?.reps ?? -1, retention: row.retention },
     };
   }
@@ -233,6 +230,24 @@ export class RoundsRepository {
     // Not written although the round was still open before this statement (or is gone): the check failed.
     return { recorded, stale: !recorded && row?.was_open !== false, totalPoints: row?.total_points ?? null };
   }
+}
+
+/**
+ * A member's study streak, memory of a card and retention as answering needs them, from a row of
+ * member_stats, card_memory and member_settings left-joined (absent rows read as a first answer).
+ */
+export function memberState(row: {
+  studyStreak: number | null;
+  bestStudyStreak: number | null;
+  lastStudyDay: string | null;
+  memory: typeof cardMemory.$inferSelect | null;
+  retention: number | null;
+}): { studyStreak: StudyStreak; memory: MemoryState | null; retention: number } {
+  return {
+    studyStreak: { current: row.studyStreak ?? 0, best: row.bestStudyStreak ?? 0, lastDay: row.lastStudyDay },
+    memory: row.memory ? memoryFromRow(row.memory) : null,
+    retention: row.retention ?? DEFAULT_RETENTION,
+  };
 }
 
 export function memoryFromRow(row: typeof cardMemory.$inferSelect): MemoryState {

@@ -16,7 +16,8 @@ export interface MemoryWrite {
 }
 
 const ts = (d: Date | null) => (d ? d.toISOString() : null);
-const p = (name: string) => sql.placeholder(name);
+/** A named value of a statement built once (see Database.prepare). */
+export const p = (name: string) => sql.placeholder(name);
 
 /*
  * The CTEs below are shared by the statements that record an answer (a grade, a daily answer). Those
