@@ -1,18 +1,33 @@
-import type { Random } from './random.js';
+import { shuffled, type Random } from './random.js';
 import type { Card, Deck } from './types.js';
 
+/** However large a deck, a quiz looks back at most this many rounds for cards to hold back. */
+const MAX_RECENT_WINDOW = 50;
+
 /**
- * The next card of a quiz: a random card that the member was not served recently in this deck.
- * When every card was served recently, the one served longest ago comes back.
+ * How many of a member's latest rounds of a deck hold their cards back from the next quiz card.
+ * It is always smaller than the deck, so some card is always free, and it leaves about a quarter of
+ * the deck to chance: with a window of all but one card, every pass after the first would repeat the
+ * first pass's order.
  */
-export function pickQuizCard(deck: Deck, recentlyServed: readonly string[], random: Random): Card {
+export function recentWindow(deck: Deck): number {
+  const n = deck.cards.length;
+  return Math.max(0, Math.min(MAX_RECENT_WINDOW, n - Math.max(1, Math.ceil(n / 4))));
+}
+
+/**
+ * The next quiz card is the first card of `candidates` (a deck in random order, from
+ * {@link quizCandidates}) that is not among `recentlyServed` (the cards of the member's last
+ * {@link recentWindow} rounds of the deck): a card picked uniformly among those not served recently.
+ * The statement that records the round makes this pick in the database (RoundsRepository.createQuizRound),
+ * so that /quiz waits on one round trip; this function is the rule it follows.
+ */
+export function pickQuizCard<T extends { id: string }>(candidates: readonly T[], recentlyServed: readonly string[]): T | undefined {
   const recent = new Set(recentlyServed);
-  const fresh = deck.cards.filter((card) => !recent.has(card.id));
-  if (fresh.length > 0) return fresh[Math.floor(random() * fresh.length)] as Card;
-  // recentlyServed is newest first, so its last entry present in the deck is the oldest.
-  for (let i = recentlyServed.length - 1; i >= 0; i--) {
-    const card = deck.cards.find((c) => c.id === recentlyServed[i]);
-    if (card) return card;
-  }
-  return deck.cards[0] as Card;
+  return candidates.find((card) => !recent.has(card.id)) ?? candidates[0];
+}
+
+/** A deck's cards in a random order: what a quiz picks its next card from (see {@link pickQuizCard}). */
+export function quizCandidates(deck: Deck, random: Random): Card[] {
+  return shuffled(deck.cards, random);
 }

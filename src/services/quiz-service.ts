@@ -1,5 +1,5 @@
 import type { DeckLibrary } from '../decks/library.js';
-import { pickQuizCard } from '../domain/card-pick.js';
+import { quizCandidates, recentWindow } from '../domain/card-pick.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import type { Random } from '../domain/random.js';
 import { awardedPoints, isCorrect } from '../domain/scoring.js';
@@ -52,7 +52,6 @@ export interface StartQuizInput {
   now: Date;
 }
 
-const RECENT_WINDOW = 50;
 /** A grade meeting concurrent answers of the same member is computed again; past this many tries it fails. */
 const MAX_GRADE_ATTEMPTS = 3;
 /** Reads made at reveal and kept for the grade; beyond this many, the oldest go. */
@@ -77,9 +76,7 @@ export class QuizService {
 
   /** Serves a new card of a deck to a member and records the round. */
   async startQuiz(input: StartQuizInput): Promise<RoundView> {
-    const deck = this.requireDeck(input.deckId);
-    const recent = await this.rounds.recentCardIds(input.userId, deck.id, Math.min(RECENT_WINDOW, deck.cards.length - 1));
-    return this.serve(deck, recent, input);
+    return this.serve(this.requireDeck(input.deckId), input);
   }
 
   /** "Next card": another card of the same deck, in the same mode and privacy, for the same member. */
@@ -87,8 +84,7 @@ export class QuizService {
     const previous = await this.resolve(roundId, userId);
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
-    const recent = await this.rounds.recentCardIds(userId, deck.id, Math.min(RECENT_WINDOW, deck.cards.length - 1));
-    return this.serve(deck, recent, {
+    return this.serve(deck, {
       deckId: deck.id,
       mode: round.mode,
       userId,
@@ -227,22 +223,29 @@ export class QuizService {
     return { kind: 'graded', view, result, chosen, correct, points, alreadyEarnedToday, totalPoints: outcome.totalPoints, studyStreak, nextDue };
   }
 
-  private async serve(deck: Deck, recent: string[], input: StartQuizInput): Promise<RoundView> {
-    const card = pickQuizCard(deck, recent, this.random);
-    const choiceSet = input.mode === 'choice' ? buildChoiceSet(card, deck, this.random) : undefined;
-    const round = await this.rounds.create({
-      source: 'quiz',
+  /**
+   * Picks a card the member was not served recently and records the round, in one statement: the
+   * candidates go to the database in random order (with their choice sets in choice mode) and it
+   * takes the first one outside the member's recent rounds of the deck (see pickQuizCard).
+   */
+  private async serve(deck: Deck, input: StartQuizInput): Promise<RoundView> {
+    const candidates = quizCandidates(deck, this.random).map((card) => {
+      const choiceSet = input.mode === 'choice' ? buildChoiceSet(card, deck, this.random) : undefined;
+      return { cardId: card.id, choiceOrder: choiceSet?.options ?? null, correctIndex: choiceSet?.correctIndex ?? null };
+    });
+    const round = await this.rounds.createQuizRound({
       ownerId: input.userId,
       guildId: input.guildId,
       channelId: input.channelId,
       deckId: deck.id,
-      cardId: card.id,
       mode: input.mode,
-      choiceOrder: choiceSet?.options ?? null,
-      correctIndex: choiceSet?.correctIndex ?? null,
       isPrivate: input.isPrivate,
       createdAt: input.now,
+      candidates,
+      recentWindow: recentWindow(deck),
     });
+    const card = this.decks.card(round.cardId);
+    if (!card) throw new Error(`the database picked card ${round.cardId}, which is not in deck ${deck.id}`);
     return { round, deck, card };
   }
 

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDecks } from '../../src/decks/loader.js';
-import type { Deck } from '../../src/domain/types.js';
+import type { Card, Deck } from '../../src/domain/types.js';
 import type { Random } from '../../src/domain/random.js';
 
 export const FIXTURE_DECKS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'decks');
@@ -9,6 +9,20 @@ export const SHIPPED_DECKS_DIR = path.join(path.dirname(fileURLToPath(import.met
 
 export function fixtureDecks(): Promise<Deck[]> {
   return loadDecks(FIXTURE_DECKS_DIR);
+}
+
+/** A deck `d` of `size` cards `d-0`, `d-1`, …, each with three wrong options. */
+export function numberedDeck(size: number): Deck {
+  const cards: Card[] = Array.from({ length: size }, (_, i) => ({
+    id: `d-${i}`,
+    deckId: 'd',
+    question: `Question ${i}?`,
+    answer: `Answer ${i}`,
+    explanation: undefined,
+    choices: [`Wrong ${i}a`, `Wrong ${i}b`, `Wrong ${i}c`],
+    position: i + 1,
+  }));
+  return { id: 'd', title: 'D', description: 'A deck of numbered cards.', color: 0, cards };
 }
 
 /** A repeatable random source (mulberry32), so shuffles in tests are the same every run. */

@@ -1,4 +1,4 @@
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
@@ -13,6 +13,21 @@ export type NewRound = Omit<typeof rounds.$inferInsert, 'id' | 'revealedAt' | 'a
 
 
 /** A round with what grading it needs to know, read in one round trip. */
+/** A quiz round to serve, whose card the database picks among `candidates` (see createQuizRound). */
+export interface NewQuizRound {
+  ownerId: string;
+  guildId: string | null;
+  channelId: string;
+  deckId: string;
+  mode: Round['mode'];
+  isPrivate: boolean;
+  createdAt: Date;
+  /** The deck's cards in the order to try them, each with its choice set in choice mode. */
+  candidates: readonly { cardId: string; choiceOrder: string[] | null; correctIndex: number | null }[];
+  /** How many of the member's latest rounds of the deck hold their cards back. */
+  recentWindow: number;
+}
+
 export interface RoundForGrading {
   round: Round;
   /** Whether this card already earned the member points today in this guild. */
@@ -79,7 +94,7 @@ export class RoundsRepository {
    * building a statement of a few joins costs more than its round trip to PostgreSQL.
    */
   private readonly insertRound;
-  private readonly recentCards;
+  private readonly quizRoundStatement;
   private readonly revealRound;
   private readonly roundForGrading;
   private readonly gradeStatement;
@@ -105,13 +120,28 @@ export class RoundsRepository {
       })
       .returning()
       .prepare('rounds_insert');
-    this.recentCards = db
-      .select({ cardId: rounds.cardId })
-      .from(rounds)
-      .where(and(eq(rounds.ownerId, p('ownerId')), eq(rounds.deckId, p('deckId'))))
-      .orderBy(desc(rounds.createdAt))
-      .limit(p('limit'))
-      .prepare('rounds_recent_cards');
+    // The candidates travel as one JSON text (the same on postgres.js and PGlite); a card absent from
+    // the recent rounds sorts first (false < true), and among those the candidates' order decides.
+    this.quizRoundStatement = database.prepare<{ id: string; card_id: string }>(
+      'rounds_insert_quiz',
+      sql`
+      with recent as (
+        select card_id from rounds
+        where owner_id = ${p('ownerId')} and deck_id = ${p('deckId')}
+        order by created_at desc
+        limit ${p('recentWindow')}::int
+      ), picked as (
+        select c.value ->> 'id' as card_id, c.value -> 'order' as choice_order, (c.value ->> 'correct')::smallint as correct_index
+        from jsonb_array_elements(${p('candidates')}::text::jsonb) with ordinality as c(value, ord)
+        order by (c.value ->> 'id') in (select card_id from recent), c.ord
+        limit 1
+      )
+      insert into rounds (source, owner_id, guild_id, channel_id, deck_id, card_id, mode, choice_order, correct_index, is_private, created_at)
+      select 'quiz', ${p('ownerId')}, ${p('guildId')}, ${p('channelId')}, ${p('deckId')}, card_id, ${p('mode')}, choice_order, correct_index,
+             ${p('isPrivate')}::boolean, ${p('createdAt')}::timestamptz
+      from picked
+      returning id::text as id, card_id`,
+    );
     this.revealRound = db
       .update(rounds)
       .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
@@ -174,11 +204,43 @@ export class RoundsRepository {
     return row;
   }
 
-  /** Card ids most recently served to a member in a deck, newest first. */
-  async recentCardIds(ownerId: string, deckId: string, limit: number): Promise<string[]> {
-    if (limit <= 0) return [];
-    const rows = await this.recentCards.execute({ ownerId, deckId, limit });
-    return rows.map((r) => r.cardId);
+  /**
+   * Serves a quiz round in one statement: picks the first of `candidates` whose card is not among the
+   * member's last `recentWindow` rounds of the deck (the first candidate when all are) and records it.
+   */
+  async createQuizRound(r: NewQuizRound): Promise<Round> {
+    if (r.candidates.length === 0) throw new Error(`deck ${r.deckId} has no cards to serve`);
+    const [row] = await this.quizRoundStatement({
+      ownerId: r.ownerId,
+      guildId: r.guildId,
+      channelId: r.channelId,
+      deckId: r.deckId,
+      mode: r.mode,
+      isPrivate: r.isPrivate,
+      createdAt: r.createdAt.toISOString(),
+      recentWindow: r.recentWindow,
+      candidates: JSON.stringify(r.candidates.map((c) => (c.choiceOrder ? { id: c.cardId, order: c.choiceOrder, correct: c.correctIndex } : { id: c.cardId }))),
+    });
+    const picked = row && r.candidates.find((c) => c.cardId === row.card_id);
+    if (!row || !picked) throw new Error('insert into rounds returned no card of the candidates');
+    return {
+      id: Number(row.id),
+      source: 'quiz',
+      ownerId: r.ownerId,
+      guildId: r.guildId,
+      channelId: r.channelId,
+      deckId: r.deckId,
+      cardId: picked.cardId,
+      mode: r.mode,
+      choiceOrder: picked.choiceOrder,
+      correctIndex: picked.correctIndex,
+      isPrivate: r.isPrivate,
+      createdAt: r.createdAt,
+      revealedAt: null,
+      answeredAt: null,
+      reviewedBefore: 0,
+      reviewDeck: null,
+    };
   }
 
   /** Marks a round revealed by its owner and returns it; undefined when it is not that owner's round. */
