@@ -5,8 +5,9 @@
 // bot's first REST request answering it (the interaction callback). Each bot runs as a child process
 // against its own fake Discord on 127.0.0.1; the bots run at once and take turns, one interaction at a
 // time, so that they are compared under the same load (bench/support/turns.ts).
-// Also: the bot's resident memory after start and after 10,000 interactions, and a burst of 500
-// daily answers within one second. Prints a table and writes it into docs/BENCHMARKS.md.
+// Also: the bot's resident memory after start and after 10,000 interactions, as found and right after
+// a full garbage collection (asked for through the bot's inspector), and a burst of 500 daily answers
+// within one second. Prints a table and writes it into docs/BENCHMARKS.md.
 //
 // Options: --quick (small counts, nothing written), --no-write, --only=floor,pglite,postgres (just
 // those bots; nothing written), --sequential (each bot alone, one after the other; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
@@ -22,6 +23,7 @@ import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, 
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
+import { collectGarbage } from './support/inspector.js';
 import { fmt, loadAverage, machine, rssMiB, rssParts, Samples } from './support/measure.js';
 import { Barrier, FifoLock } from './support/turns.js';
 
@@ -39,6 +41,8 @@ const MEMORY_AFTER = quick ? 1_000 : 10_000;
 const BURST = quick ? 100 : 500;
 const BURST_SPREAD_MS = 1_000;
 const DEADLINE_MS = 3_000;
+/** Every bot listens for an inspector on a free loopback port, for the full collections before its memory is read. */
+const INSPECT = '--inspect=127.0.0.1:0';
 const STUDIERS = 10;
 /** The run stops with an error past this, whatever happens (it takes 1–2 minutes on this machine). */
 const RUN_BUDGET_MS = 10 * 60_000;
@@ -50,7 +54,17 @@ const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answ
 interface Result {
   name: string;
   samples: Record<Kind, Samples>;
-  rss: { start: number; warm: number; after: number; interactions: number; trajectory: number[] };
+  rss: {
+    start: number;
+    warm: number;
+    after: number;
+    interactions: number;
+    trajectory: number[];
+    /** Right after a full garbage collection (see collectGarbage): once started, after the warm-up, after the N interactions. */
+    startCollected: number;
+    warmCollected: number;
+    afterCollected: number;
+  };
   burst: { samples: Samples; inside: number; ledger: number | undefined };
   startMs: number;
   stopMs: number;
@@ -109,12 +123,12 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const started = await turns.run(async () => {
       const at = Date.now();
       if (kind === 'floor') {
-        bot = await startBot({ fake, args: ['--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
+        bot = await startBot({ fake, args: [INSPECT, '--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
         const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
         const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
         const env = { ...db?.env, LOG_LEVEL: 'warn' };
-        bot = await startBot({ fake, env, timeoutMs: 60_000, ...(extra.length || entry !== BUILT_ENTRY ? { args: [...extra, entry] } : {}) });
+        bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
       }
       return { bot, ms: Date.now() - at };
     });
@@ -124,6 +138,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const rssStart = rssMiB(bot.pid);
     const partsStart = rssParts(bot.pid);
     log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB (anonymous ${partsStart.anon.toFixed(0)}, file-backed ${partsStart.file.toFixed(0)})`);
+    const startCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
 
     let interactions = 0;
     const samples = Object.fromEntries(KINDS.map((k) => [k, new Samples()])) as Record<Kind, Samples>;
@@ -191,6 +206,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     for (const [i, user] of warmMembers.entries()) record(undefined, await answer(user, warmChallenge, i));
     const rssWarm = rssMiB(bot.pid);
     log(`${name}: warmed up after ${interactions} interactions, RSS ${rssWarm.toFixed(0)} MiB`);
+    const warmCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
 
     // Measured, one at a time.
     for (let i = 0; i < PER_KIND; i++) await studyRound(true);
@@ -208,6 +224,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const rssAfter = rssMiB(bot.pid);
     const rssAt = interactions;
     log(`${name}: RSS ${rssAfter.toFixed(0)} MiB after ${interactions} interactions`);
+    const afterCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
 
     // The burst: members answering the daily challenge within one second, all at once. The bots take
     // it in turns, once all have finished the part above: a burst loads the whole machine.
@@ -245,7 +262,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     return {
       name,
       samples,
-      rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory },
+      rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory, startCollected, warmCollected, afterCollected },
       burst: { samples: burst, inside, ledger },
       startMs,
       stopMs: stopped.ms,
@@ -264,6 +281,15 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     await fake.stop();
     await db?.drop();
   }
+}
+
+/** A bot's resident memory right after a full garbage collection, in MiB (a full collection takes the CPU for a while: call it in a turn). */
+async function memoryAfterCollection(name: string, bot: BotProcess): Promise<number> {
+  await collectGarbage(bot.output());
+  await sleep(200);
+  const mib = rssMiB(bot.pid);
+  log(`${name}: RSS ${mib.toFixed(0)} MiB after a full garbage collection`);
+  return mib;
 }
 
 function buildDist(): void {
@@ -299,7 +325,9 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     '',
     'Latency is the time from the fake Discord sending INTERACTION_CREATE to the bot\'s first REST request answering it (its interaction ' +
       'callback), in ms. Each bot is a child process (deepcards: `node dist/src/index.js`, LOG_LEVEL=warn) against its own fake Discord on ' +
-      `127.0.0.1. The bots run at the same time and take turns, one interaction at a time (the machine's load falls on all of them alike), ` +
+      '127.0.0.1, started with `--inspect=127.0.0.1:0` so that the bench can ask for a full garbage collection before it reads memory ' +
+      '(the "after a full GC" row; nothing attaches otherwise). ' +
+      `The bots run at the same time and take turns, one interaction at a time (the machine's load falls on all of them alike), ` +
       `after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers; each burst runs alone, after all the rest. ` +
       'The floor bot (bench/floor-bot.ts) is the smallest discord.js bot that answers the same way (an embed and a button per command, an ' +
       'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths.',
@@ -318,8 +346,16 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
   }
   row(['callback types (4 reply, 7 update; 5/6 deferred)', ...results.map((r) => KINDS.map((k) => r.samples[k].typesText()).join('; '))]);
   row([
-    'resident memory: after start → after warm-up → after N interactions',
-    ...results.map((r) => `${r.rss.start.toFixed(0)} → ${r.rss.warm.toFixed(0)} → ${r.rss.after.toFixed(0)} MiB (N=${r.rss.interactions}; ${pct(r.rss.after / r.rss.start - 1)} from start)`),
+    'resident memory after a full GC: after start → after warm-up → after N interactions',
+    ...results.map(
+      (r) =>
+        `${r.rss.startCollected.toFixed(0)} → ${r.rss.warmCollected.toFixed(0)} → ${r.rss.afterCollected.toFixed(0)} MiB ` +
+        `(N=${r.rss.interactions}; ${pct(r.rss.afterCollected / r.rss.startCollected - 1)})`,
+    ),
+  ]);
+  row([
+    'resident memory as found: 0.5 s after start → after warm-up → right after N interactions',
+    ...results.map((r) => `${r.rss.start.toFixed(0)} → ${r.rss.warm.toFixed(0)} → ${r.rss.after.toFixed(0)} MiB (${pct(r.rss.after / r.rss.start - 1)})`),
   ]);
   row(['resident memory every 1,000 interactions (MiB)', ...results.map((r) => r.rss.trajectory.join(', '))]);
   row([
@@ -350,11 +386,11 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     }
     const deferred = KINDS.reduce((n, k) => n + r.samples[k].deferred(), 0) + r.burst.samples.deferred();
     checks.push(mark(deferred === 0) + ` no deferred replies: ${deferred} deferred`);
-    const growth = r.rss.after / r.rss.start - 1;
-    const floorGrowth = floor ? `; the floor bot ${pct(floor.rss.after / floor.rss.start - 1)} over ${floor.rss.interactions}` : '';
+    const growth = r.rss.afterCollected / r.rss.startCollected - 1;
+    const floorGrowth = floor ? `; the floor bot ${pct(floor.rss.afterCollected / floor.rss.startCollected - 1)} after a full GC, ${pct(floor.rss.after / floor.rss.start - 1)} as found` : '';
     checks.push(
       mark(growth < 0.1) +
-        ` memory growth over ${r.rss.interactions} interactions under 10%: ${pct(growth)} (${pct(r.rss.after / r.rss.warm - 1)} after the warm-up${floorGrowth})`,
+        ` memory growth over ${r.rss.interactions} interactions under 10%, after a full GC: ${pct(growth)} (as found ${pct(r.rss.after / r.rss.start - 1)}${floorGrowth})`,
     );
     checks.push(
       mark(r.burst.inside === BURST && r.burst.ledger === BURST) +
