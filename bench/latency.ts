@@ -10,7 +10,8 @@
 // within one second. Prints a table and writes it into docs/BENCHMARKS.md.
 //
 // Options: --quick (small counts, nothing written), --no-write, --only=floor,pglite,postgres (just
-// those bots; nothing written), --sequential (each bot alone, one after the other; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+// those bots; nothing written), --sequential (each bot alone, one after the other; nothing written),
+// --interactions=N (memory after N interactions instead of 10,000; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
 // BENCH_BOT_NODE_ARGS: extra Node arguments for the deepcards bot, for experiments (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size"). BENCH_BOT_ENTRY: another build's
@@ -32,12 +33,16 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 /** `--sequential`: each bot alone, one after the other (how the first runs were measured; nothing written). */
 const sequential = process.argv.includes('--sequential');
-const write = !quick && !only && !sequential && !process.argv.includes('--no-write');
+const write = !quick && !only && !sequential && !process.argv.some((a) => a.startsWith('--interactions=')) && !process.argv.includes('--no-write');
 
 const PER_KIND = quick ? 100 : 1_000;
 const WARM_UP_ROUNDS = quick ? 20 : 100;
 const WARM_UP_DAILY = quick ? 10 : 50;
-const MEMORY_AFTER = quick ? 1_000 : 10_000;
+/** `--interactions=N`: study on past 10,000 interactions before memory is read (a longer look for leaks). */
+const MEMORY_AFTER = Number(process.argv.find((a) => a.startsWith('--interactions='))?.slice('--interactions='.length) ?? (quick ? 1_000 : 10_000));
+if (!Number.isInteger(MEMORY_AFTER) || MEMORY_AFTER < 1_000) throw new Error('--interactions= takes a whole number of at least 1000');
+/** Memory is also read after a full garbage collection every this many interactions on the way there. */
+const COLLECT_EVERY = quick ? 500 : 5_000;
 const BURST = quick ? 100 : 500;
 const BURST_SPREAD_MS = 1_000;
 const DEADLINE_MS = 3_000;
@@ -64,6 +69,8 @@ interface Result {
     startCollected: number;
     warmCollected: number;
     afterCollected: number;
+    /** Also after a full collection, every COLLECT_EVERY interactions up to N. */
+    collectedTrajectory: { interactions: number; mib: number }[];
   };
   burst: { samples: Samples; inside: number; ledger: number | undefined };
   startMs: number;
@@ -219,12 +226,22 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     log(`${name}: ${PER_KIND} daily answers done`);
     // Memory over 10,000 interactions: keep studying (still measured) until there. The floor bot too,
     // so that what discord.js and V8 themselves grow by over the same count is on record.
-    while (interactions < MEMORY_AFTER) await studyRound(true);
+    const collectedTrajectory: { interactions: number; mib: number }[] = [];
+    let nextCollection = COLLECT_EVERY;
+    while (interactions < MEMORY_AFTER) {
+      await studyRound(true);
+      if (interactions >= nextCollection && interactions < MEMORY_AFTER) {
+        const at = interactions;
+        collectedTrajectory.push({ interactions: at, mib: await turns.run(() => memoryAfterCollection(`${name} at ${at}`, bot as BotProcess)) });
+        nextCollection += COLLECT_EVERY;
+      }
+    }
     await sleep(500);
     const rssAfter = rssMiB(bot.pid);
     const rssAt = interactions;
     log(`${name}: RSS ${rssAfter.toFixed(0)} MiB after ${interactions} interactions`);
     const afterCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
+    collectedTrajectory.push({ interactions: rssAt, mib: afterCollected });
 
     // The burst: members answering the daily challenge within one second, all at once. The bots take
     // it in turns, once all have finished the part above: a burst loads the whole machine.
@@ -262,7 +279,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     return {
       name,
       samples,
-      rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory, startCollected, warmCollected, afterCollected },
+      rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory, startCollected, warmCollected, afterCollected, collectedTrajectory },
       burst: { samples: burst, inside, ledger },
       startMs,
       stopMs: stopped.ms,
@@ -357,7 +374,11 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     'resident memory as found: 0.5 s after start → after warm-up → right after N interactions',
     ...results.map((r) => `${r.rss.start.toFixed(0)} → ${r.rss.warm.toFixed(0)} → ${r.rss.after.toFixed(0)} MiB (${pct(r.rss.after / r.rss.start - 1)})`),
   ]);
-  row(['resident memory every 1,000 interactions (MiB)', ...results.map((r) => r.rss.trajectory.join(', '))]);
+  row([
+    `resident memory after a full GC every ${COLLECT_EVERY.toLocaleString('en-US')} interactions (MiB)`,
+    ...results.map((r) => r.rss.collectedTrajectory.map((c) => Math.round(c.mib)).join(', ')),
+  ]);
+  row(['resident memory as found every 1,000 interactions (MiB)', ...results.map((r) => r.rss.trajectory.join(', '))]);
   row([
     `burst: ${BURST} daily answers spread over ${BURST_SPREAD_MS / 1000} s — p50 / p99 / max (ms)`,
     ...results.map((r) => `${fmt(r.burst.samples.percentile(50))} / ${fmt(r.burst.samples.percentile(99))} / ${fmt(r.burst.samples.max())}`),
