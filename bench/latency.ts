@@ -33,13 +33,14 @@ const quick = process.argv.includes('--quick');
 const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
 /** `--sequential`: each bot alone, one after the other (how the first runs were measured; nothing written). */
 const sequential = process.argv.includes('--sequential');
-const write = !quick && !only && !sequential && !process.argv.some((a) => a.startsWith('--interactions=')) && !process.argv.includes('--no-write');
+/** `--interactions=N`: study on past 10,000 interactions before memory is read (a longer look for leaks; nothing written). */
+const interactionsArg = process.argv.find((a) => a.startsWith('--interactions='))?.slice('--interactions='.length);
+const write = !quick && !only && !sequential && interactionsArg === undefined && !process.argv.includes('--no-write');
 
 const PER_KIND = quick ? 100 : 1_000;
 const WARM_UP_ROUNDS = quick ? 20 : 100;
 const WARM_UP_DAILY = quick ? 10 : 50;
-/** `--interactions=N`: study on past 10,000 interactions before memory is read (a longer look for leaks). */
-const MEMORY_AFTER = Number(process.argv.find((a) => a.startsWith('--interactions='))?.slice('--interactions='.length) ?? (quick ? 1_000 : 10_000));
+const MEMORY_AFTER = Number(interactionsArg ?? (quick ? 1_000 : 10_000));
 if (!Number.isInteger(MEMORY_AFTER) || MEMORY_AFTER < 1_000) throw new Error('--interactions= takes a whole number of at least 1000');
 /** Memory is also read after a full garbage collection every this many interactions on the way there. */
 const COLLECT_EVERY = quick ? 500 : 5_000;
@@ -69,8 +70,8 @@ interface Result {
     startCollected: number;
     warmCollected: number;
     afterCollected: number;
-    /** Also after a full collection, every COLLECT_EVERY interactions up to N. */
-    collectedTrajectory: { interactions: number; mib: number }[];
+    /** Also after a full collection, every COLLECT_EVERY interactions up to N (the last one at N). */
+    collectedTrajectory: number[];
   };
   burst: { samples: Samples; inside: number; ledger: number | undefined };
   startMs: number;
@@ -145,7 +146,9 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const rssStart = rssMiB(bot.pid);
     const partsStart = rssParts(bot.pid);
     log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB (anonymous ${partsStart.anon.toFixed(0)}, file-backed ${partsStart.file.toFixed(0)})`);
-    const startCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
+    /** Memory after a full collection, in a turn (it takes the bot's CPU for a while). */
+    const collected = (label: string) => turns.run(() => memoryAfterCollection(label, bot as BotProcess));
+    const startCollected = await collected(name);
 
     let interactions = 0;
     const samples = Object.fromEntries(KINDS.map((k) => [k, new Samples()])) as Record<Kind, Samples>;
@@ -213,7 +216,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     for (const [i, user] of warmMembers.entries()) record(undefined, await answer(user, warmChallenge, i));
     const rssWarm = rssMiB(bot.pid);
     log(`${name}: warmed up after ${interactions} interactions, RSS ${rssWarm.toFixed(0)} MiB`);
-    const warmCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
+    const warmCollected = await collected(name);
 
     // Measured, one at a time.
     for (let i = 0; i < PER_KIND; i++) await studyRound(true);
@@ -226,13 +229,12 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     log(`${name}: ${PER_KIND} daily answers done`);
     // Memory over 10,000 interactions: keep studying (still measured) until there. The floor bot too,
     // so that what discord.js and V8 themselves grow by over the same count is on record.
-    const collectedTrajectory: { interactions: number; mib: number }[] = [];
+    const collectedTrajectory: number[] = [];
     let nextCollection = COLLECT_EVERY;
     while (interactions < MEMORY_AFTER) {
       await studyRound(true);
       if (interactions >= nextCollection && interactions < MEMORY_AFTER) {
-        const at = interactions;
-        collectedTrajectory.push({ interactions: at, mib: await turns.run(() => memoryAfterCollection(`${name} at ${at}`, bot as BotProcess)) });
+        collectedTrajectory.push(await collected(`${name} at ${interactions}`));
         nextCollection += COLLECT_EVERY;
       }
     }
@@ -240,8 +242,8 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const rssAfter = rssMiB(bot.pid);
     const rssAt = interactions;
     log(`${name}: RSS ${rssAfter.toFixed(0)} MiB after ${interactions} interactions`);
-    const afterCollected = await turns.run(() => memoryAfterCollection(name, bot as BotProcess));
-    collectedTrajectory.push({ interactions: rssAt, mib: afterCollected });
+    const afterCollected = await collected(name);
+    collectedTrajectory.push(afterCollected);
 
     // The burst: members answering the daily challenge within one second, all at once. The bots take
     // it in turns, once all have finished the part above: a burst loads the whole machine.
@@ -300,7 +302,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
   }
 }
 
-/** A bot's resident memory right after a full garbage collection, in MiB (a full collection takes the CPU for a while: call it in a turn). */
+/** A bot's resident memory right after a full garbage collection, in MiB. */
 async function memoryAfterCollection(name: string, bot: BotProcess): Promise<number> {
   await collectGarbage(bot.output());
   await sleep(200);
@@ -376,7 +378,7 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
   ]);
   row([
     `resident memory after a full GC every ${COLLECT_EVERY.toLocaleString('en-US')} interactions (MiB)`,
-    ...results.map((r) => r.rss.collectedTrajectory.map((c) => Math.round(c.mib)).join(', ')),
+    ...results.map((r) => r.rss.collectedTrajectory.map((mib) => Math.round(mib)).join(', ')),
   ]);
   row(['resident memory as found every 1,000 interactions (MiB)', ...results.map((r) => r.rss.trajectory.join(', '))]);
   row([

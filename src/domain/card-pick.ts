@@ -16,18 +16,11 @@ export function recentWindow(deck: Deck): number {
 }
 
 /**
- * The next quiz card is the first card of `candidates` (a deck in random order, from
- * {@link quizCandidates}) that is not among `recentlyServed` (the cards of the member's last
- * {@link recentWindow} rounds of the deck): a card picked uniformly among those not served recently.
- * The statement that records the round makes this pick in the database (RoundsRepository.createQuizRound),
- * so that /quiz waits on one round trip; this function is the rule it follows.
+ * A deck's cards in a random order, the candidates for the next quiz card. The next card is the first
+ * of them that is not among the cards of the member's last {@link recentWindow} rounds of the deck: a
+ * card picked uniformly among those not served recently. The statement that records the round makes
+ * this pick in the database (RoundsRepository.createQuizRound), so that /quiz waits on one round trip.
  */
-export function pickQuizCard<T extends { id: string }>(candidates: readonly T[], recentlyServed: readonly string[]): T | undefined {
-  const recent = new Set(recentlyServed);
-  return candidates.find((card) => !recent.has(card.id)) ?? candidates[0];
-}
-
-/** A deck's cards in a random order: what a quiz picks its next card from (see {@link pickQuizCard}). */
 export function quizCandidates(deck: Deck, random: Random): Card[] {
   return shuffled(deck.cards, random);
 }

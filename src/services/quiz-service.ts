@@ -226,7 +226,7 @@ export class QuizService {
   /**
    * Picks a card the member was not served recently and records the round, in one statement: the
    * candidates go to the database in random order (with their choice sets in choice mode) and it
-   * takes the first one outside the member's recent rounds of the deck (see pickQuizCard).
+   * takes the first one outside the member's recent rounds of the deck (see quizCandidates).
    */
   private async serve(deck: Deck, input: StartQuizInput): Promise<RoundView> {
     const candidates = quizCandidates(deck, this.random).map((card) => {

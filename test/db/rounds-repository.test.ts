@@ -3,11 +3,15 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { RoundsRepository, type NewQuizRound } from '../../src/db/repositories/rounds-repository.js';
-import { pickQuizCard } from '../../src/domain/card-pick.js';
 import { resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
 
 const CARDS = ['c0', 'c1', 'c2', 'c3', 'c4', 'c5'];
 const T0 = Date.parse('2026-03-10T12:00:00Z');
+
+/** The pick the statement must make: the first candidate not served recently, else the first candidate. */
+function expectedPick(candidates: readonly string[], recentlyServed: readonly string[]): string | undefined {
+  return candidates.find((id) => !recentlyServed.includes(id)) ?? candidates[0];
+}
 
 describe(`rounds repository on ${TEST_DB_KIND}: the quiz pick`, () => {
   let database: Database;
@@ -51,7 +55,7 @@ describe(`rounds repository on ${TEST_DB_KIND}: the quiz pick`, () => {
       createdAt: new Date(T0 + minute * 60_000),
     });
 
-  test('GIVEN any history and candidate order THEN the statement picks what pickQuizCard picks, and records it', async () => {
+  test('GIVEN any history and candidate order THEN the statement picks the first candidate not served recently, and records it', async () => {
     let run = 0;
     await fc.assert(
       fc.asyncProperty(
@@ -68,7 +72,7 @@ describe(`rounds repository on ${TEST_DB_KIND}: the quiz pick`, () => {
 
           const round = await quizRound(owner, order, window, history.length + 1);
 
-          expect(round.cardId).toBe(pickQuizCard(order.map((id) => ({ id })), newestFirst)?.id);
+          expect(round.cardId).toBe(expectedPick(order, newestFirst));
           const [stored] = await database.rows<{ card_id: string; n: number }>(
             sql`select card_id, (select count(*)::int from rounds where owner_id = ${owner} and deck_id = 'd') as n from rounds where id = ${round.id}`,
           );
@@ -77,6 +81,16 @@ describe(`rounds repository on ${TEST_DB_KIND}: the quiz pick`, () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  test.each([
+    ['none served', [], 'b'],
+    ['b and a served', ['b', 'a'], 'c'],
+    ['every candidate served', ['c', 'b', 'a'], 'b'],
+  ])('GIVEN candidates b, a, c and %s lately THEN the statement picks %s', async (_label, servedOldestFirst, expected) => {
+    for (const [minute, cardId] of servedOldestFirst.entries()) await served('alice', cardId, minute);
+    const round = await quizRound('alice', ['b', 'a', 'c'], 3, servedOldestFirst.length);
+    expect(round.cardId).toBe(expected);
   });
 
   test('GIVEN choice mode THEN the round keeps the choice set of the card it picked', async () => {

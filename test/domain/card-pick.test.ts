@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { pickQuizCard, quizCandidates, recentWindow } from '../../src/domain/card-pick.js';
+import { quizCandidates, recentWindow } from '../../src/domain/card-pick.js';
 import { numberedDeck as deckOf, seededRandom } from '../support/fixtures.js';
 
 describe('quiz card pick', () => {
@@ -14,14 +14,6 @@ describe('quiz card pick', () => {
     [200, 50],
   ])('GIVEN a deck of %i cards THEN the last %i rounds hold their cards back', (size, window) => {
     expect(recentWindow(deckOf(size))).toBe(window);
-  });
-
-  test('GIVEN recent cards THEN the pick is the first candidate not among them, else the first candidate', () => {
-    const order = [{ id: 'b' }, { id: 'a' }, { id: 'c' }];
-    expect(pickQuizCard(order, [])?.id).toBe('b');
-    expect(pickQuizCard(order, ['b', 'a'])?.id).toBe('c');
-    expect(pickQuizCard(order, ['c', 'b', 'a'])?.id).toBe('b');
-    expect(pickQuizCard([], ['a'])).toBeUndefined();
   });
 
   test('GIVEN a deck THEN its candidates are every card once, in an order that changes with the random source', () => {

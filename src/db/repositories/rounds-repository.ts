@@ -12,7 +12,6 @@ export type NewRound = Omit<typeof rounds.$inferInsert, 'id' | 'revealedAt' | 'a
   Partial<Pick<typeof rounds.$inferInsert, 'reviewedBefore' | 'reviewDeck'>>;
 
 
-/** A round with what grading it needs to know, read in one round trip. */
 /** A quiz round to serve, whose card the database picks among `candidates` (see createQuizRound). */
 export interface NewQuizRound {
   ownerId: string;
@@ -28,6 +27,7 @@ export interface NewQuizRound {
   recentWindow: number;
 }
 
+/** A round with what grading it needs to know, read in one round trip. */
 export interface RoundForGrading {
   round: Round;
   /** Whether this card already earned the member points today in this guild. */
