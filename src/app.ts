@@ -35,6 +35,8 @@ export interface AppDeps {
   scheduler?: boolean;
   /** Shortest interval between edits of a challenge's answer count. Default 10 s. */
   countRefreshMs?: number;
+  /** An interaction still unanswered this long after it arrived is deferred first. Default ACKNOWLEDGE_AFTER_MS (2 s). */
+  acknowledgeAfterMs?: number;
 }
 
 /** The bot, wired but not connected: repositories → services → router → discord.js client. */
@@ -93,7 +95,7 @@ export function createApp(deps: AppDeps): App {
     now,
     logger: deps.logger,
   };
-  const router = new InteractionRouter(COMMANDS, BUTTONS, context);
+  const router = new InteractionRouter(COMMANDS, BUTTONS, context, deps.acknowledgeAfterMs);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));

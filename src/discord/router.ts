@@ -13,6 +13,7 @@ import { handleDailyAnswer } from './components/daily-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import type { BotContext } from './context.js';
 import { parseCustomId, type CustomId } from './custom-id.js';
+import { ACKNOWLEDGE_AFTER_MS, guardDeadline } from './deadline.js';
 import { NO_MENTIONS } from './render/common.js';
 
 export type ButtonHandlers = {
@@ -40,7 +41,8 @@ const IGNORED_DISCORD_CODES = new Set<number>([
 
 /**
  * The one entry point for interactions and the one error boundary: handler errors are answered
- * here and never escape to crash the process.
+ * here and never escape to crash the process. It also keeps every answer inside Discord's deadline
+ * (see guardDeadline).
  */
 export class InteractionRouter {
   private readonly commands: Map<string, SlashCommand>;
@@ -52,6 +54,7 @@ export class InteractionRouter {
     commands: readonly SlashCommand[],
     private readonly buttons: Partial<ButtonHandlers>,
     private readonly ctx: BotContext,
+    private readonly acknowledgeAfterMs = ACKNOWLEDGE_AFTER_MS,
   ) {
     this.commands = new Map(commands.map((c) => [c.data.name, c]));
   }
@@ -59,11 +62,13 @@ export class InteractionRouter {
   async handle(interaction: Interaction): Promise<void> {
     if (!this.accepting) return;
     this.inFlight++;
+    const stopGuard = interaction.isButton() || interaction.isChatInputCommand() ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction)) : undefined;
     try {
       await this.dispatch(interaction);
     } catch (error) {
       await this.fail(interaction, error);
     } finally {
+      stopGuard?.();
       this.inFlight--;
       if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
@@ -77,6 +82,12 @@ export class InteractionRouter {
       new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
       new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
     ]);
+  }
+
+  /** Whether a command's answer is private, for deferring it the same way; a press is answered on its message. */
+  private isEphemeral(interaction: Interaction): boolean {
+    if (!interaction.isChatInputCommand()) return false;
+    return this.commands.get(interaction.commandName)?.ephemeral?.(interaction) ?? false;
   }
 
   private async dispatch(interaction: Interaction): Promise<void> {
@@ -115,7 +126,9 @@ export class InteractionRouter {
     }
     const payload = { content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
     try {
-      if (interaction.replied || interaction.deferred) await interaction.followUp(payload);
+      // After a deferral (guardDeadline), reply() still does the right thing: it replaces a command's
+      // "thinking" message rather than leaving it there.
+      if (interaction.replied) await interaction.followUp(payload);
       else await interaction.reply(payload);
     } catch (replyError) {
       this.ctx.logger.warn({ err: summarise(replyError), ...where(interaction) }, 'could not tell the member about a failure');

@@ -44,6 +44,7 @@ export const dailyCommand: SlashCommand = {
     .addSubcommand((s) => s.setName('status').setDescription('Channel, time, next and last post, last error'))
     .addSubcommand((s) => s.setName('now').setDescription('Post a challenge now, closing the current one')),
 
+  ephemeral: () => true,
   async execute(interaction, ctx) {
     const guildId = interaction.guildId;
     if (!guildId) throw new UserError('The daily challenge belongs to a server: run /daily in a server channel.');

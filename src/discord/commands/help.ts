@@ -20,6 +20,7 @@ export const helpCommand: SlashCommand = {
     .setDescription('What deepcards does and how to use it')
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM),
 
+  ephemeral: () => true,
   async execute(interaction) {
     await interaction.reply({
       ...message([

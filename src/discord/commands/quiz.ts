@@ -21,6 +21,7 @@ export const quizCommand: SlashCommand = {
     )
     .addBooleanOption((o) => o.setName('private').setDescription('Only you see the card (default: the channel studies together)')),
 
+  ephemeral: (interaction) => interaction.options.getBoolean('private') ?? false,
   async execute(interaction, ctx) {
     const isPrivate = interaction.options.getBoolean('private') ?? false;
     const view = await ctx.quiz.startQuiz({

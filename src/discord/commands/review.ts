@@ -14,6 +14,7 @@ export const reviewCommand: SlashCommand = {
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
     .addStringOption((o) => o.setName('deck').setDescription('Only this deck (default: all decks)').setAutocomplete(true).setMaxLength(32)),
 
+  ephemeral: () => true,
   async execute(interaction, ctx) {
     const result = await ctx.review.start({
       userId: interaction.user.id,
@@ -45,6 +46,7 @@ export const reviewSettingsCommand: SlashCommand = {
     .addBooleanOption((o) => o.setName('reminder').setDescription('A daily DM when cards are due'))
     .addIntegerOption((o) => o.setName('reminder_hour').setDescription('Hour of the reminder, 0–23 in your timezone').setMinValue(0).setMaxValue(23)),
 
+  ephemeral: () => true,
   async execute(interaction, ctx) {
     const o = interaction.options;
     const input = {
