@@ -1,5 +1,6 @@
 // `npm run bench:latency`: how fast the bot answers an interaction, against the smallest possible
-// discord.js bot (bench/floor-bot.ts), on PGlite and on PostgreSQL, side by side.
+// discord.js bot (bench/floor-bot.ts), on PGlite and on PostgreSQL, side by side. A second floor, the
+// same bot committing one row to PostgreSQL before each answer, shows what a durable write alone costs.
 //
 // The measure is the fake Discord's `latencyMs`: from sending INTERACTION_CREATE on the gateway to the
 // bot's first REST request answering it (the interaction callback). Each bot runs as a child process
@@ -9,17 +10,22 @@
 // a full garbage collection (asked for through the bot's inspector), and a burst of 500 daily answers
 // within one second. Prints a table and writes it into docs/BENCHMARKS.md.
 //
-// Options: --quick (small counts, nothing written), --no-write, --only=floor,pglite,postgres (just
+// Options: --quick (small counts, nothing written), --no-write, --only=floor,floor-write,pglite,postgres (just
 // those bots; nothing written), --sequential (each bot alone, one after the other; nothing written),
-// --interactions=N (memory after N interactions instead of 10,000; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
+// --interactions=N (memory after N interactions instead of 10,000; nothing written), --trace=DIR (each bot
+// also reports where its answer time goes: bench/support/interaction-trace.ts; nothing written). PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
-// BENCH_BOT_NODE_ARGS: extra Node arguments for the deepcards bot, for experiments (e.g.
-// "--cpu-prof --cpu-prof-dir=/tmp/prof" or "--optimize-for-size"). BENCH_BOT_ENTRY: another build's
+// BENCH_BOT_NODE_ARGS: extra Node arguments for every bot, for experiments (e.g.
+// "--cpu-prof --cpu-prof-dir=/tmp/prof", or bench/support/interaction-trace.ts for where the time of each
+// answer goes). BENCH_BOT_ENTRY: another build's
 // dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
 
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
+import ts from 'typescript';
 import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
@@ -35,7 +41,9 @@ const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.
 const sequential = process.argv.includes('--sequential');
 /** `--interactions=N`: study on past 10,000 interactions before memory is read (a longer look for leaks; nothing written). */
 const interactionsArg = process.argv.find((a) => a.startsWith('--interactions='))?.slice('--interactions='.length);
-const write = !quick && !only && !sequential && interactionsArg === undefined && !process.argv.includes('--no-write');
+/** `--trace=DIR`: every bot preloads bench/support/interaction-trace.ts and reports where its answer time goes (nothing written). */
+const traceDir = process.argv.find((a) => a.startsWith('--trace='))?.slice('--trace='.length);
+const write = !quick && !only && !sequential && interactionsArg === undefined && traceDir === undefined && !process.argv.includes('--no-write');
 
 const PER_KIND = quick ? 100 : 1_000;
 const WARM_UP_ROUNDS = quick ? 20 : 100;
@@ -57,7 +65,16 @@ const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
+type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres';
+const TARGET_NAME: Record<Target, string> = {
+  floor: 'floor bot',
+  'floor-write': 'floor bot + one durable insert',
+  pglite: 'deepcards · PGlite',
+  postgres: 'deepcards · PostgreSQL',
+};
+
 interface Result {
+  target: Target;
   name: string;
   samples: Record<Kind, Samples>;
   rss: {
@@ -79,6 +96,8 @@ interface Result {
   exitCode: number | null;
   /** The bench's own budget per bot, for the record. */
   wallMs: number;
+  /** With --trace: what the bot's preload wrote. */
+  trace: string | undefined;
 }
 
 /** A daily time far from now, so the bot's own scheduler never posts in the middle of the run. */
@@ -106,13 +125,16 @@ interface Shared {
   turns: FifoLock;
   bursts: Barrier;
   began: number;
+  /** With --trace: the preload's file URL. */
+  tracePreload: string | undefined;
 }
 
 /** One bot against a fresh fake Discord: the world, the bot process and the interactions it is sent. */
-async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: string | undefined, shared: Shared): Promise<Result> {
+async function runTarget(kind: Target, serverUrl: string | undefined, shared: Shared): Promise<Result> {
   const began = Date.now();
   const { turns } = shared;
-  const name = kind === 'floor' ? 'floor bot' : kind === 'pglite' ? 'deepcards · PGlite' : 'deepcards · PostgreSQL';
+  const name = TARGET_NAME[kind];
+  const isFloor = kind === 'floor' || kind === 'floor-write';
   log(`\n${name}: starting`);
   // No callback deadline and a long wait: the bench measures late answers instead of failing on them.
   const fake = await FakeDiscord.start({ maxRecordedRequests: 2_000, callbackDeadlineMs: 0, interactionTimeoutMs: 30_000 });
@@ -128,14 +150,17 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const answerers = Array.from({ length: Math.max(PER_KIND, BURST) }, (_, i) => fake.addMember(guild.id, { username: `member${i}` }));
 
     if (kind !== 'floor') db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
+    const floorEnv = kind === 'floor-write' ? { FLOOR_DATABASE_URL: db?.env.DATABASE_URL ?? '' } : {};
+    const traceEnv = shared.tracePreload ? { TRACE_DIR: traceDir } : {};
     const started = await turns.run(async () => {
       const at = Date.now();
-      if (kind === 'floor') {
-        bot = await startBot({ fake, args: [INSPECT, '--import', 'tsx', 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
+      const extra = [...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []), ...(shared.tracePreload ? ['--import', shared.tracePreload] : [])];
+      if (isFloor) {
+        const env = { ...floorEnv, ...traceEnv };
+        bot = await startBot({ fake, env, args: [INSPECT, '--import', 'tsx', ...extra, 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
-        const extra = process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
         const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
-        const env = { ...db?.env, LOG_LEVEL: 'warn' };
+        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn' };
         bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
       }
       return { bot, ms: Date.now() - at };
@@ -145,7 +170,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     await sleep(500);
     const rssStart = rssMiB(bot.pid);
     const partsStart = rssParts(bot.pid);
-    log(`${name}: ready in ${startMs} ms, RSS ${rssStart.toFixed(0)} MiB (anonymous ${partsStart.anon.toFixed(0)}, file-backed ${partsStart.file.toFixed(0)})`);
+    log(`${name}: ready in ${startMs} ms (pid ${bot.pid}), RSS ${rssStart.toFixed(0)} MiB (anonymous ${partsStart.anon.toFixed(0)}, file-backed ${partsStart.file.toFixed(0)})`);
     /** Memory after a full collection, in a turn (it takes the bot's CPU for a while). */
     const collected = (label: string) => turns.run(() => memoryAfterCollection(label, bot as BotProcess));
     const startCollected = await collected(name);
@@ -179,16 +204,16 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       round++;
       const q = record(measure ? 'quiz' : undefined, await command(user, 'quiz', { deck }));
       const card = need(q, '/quiz');
-      const revealId = kind === 'floor' ? 'floor:reveal' : buttonId(card, 'Reveal answer');
+      const revealId = isFloor ? 'floor:reveal' : buttonId(card, 'Reveal answer');
       const rv = record(measure ? 'reveal' : undefined, await press({ user, message: card.id, customId: revealId }));
       const revealed = need(rv, 'reveal');
-      const gradeId = kind === 'floor' ? 'floor:reveal' : buttonId(revealed, 'Good');
+      const gradeId = isFloor ? 'floor:reveal' : buttonId(revealed, 'Good');
       record(measure ? 'grade' : undefined, await press({ user, message: revealed.id, customId: gradeId }));
     };
 
     /** A daily challenge to answer: deepcards posts one with /daily now; the floor's is a message of its own. */
     const postChallenge = async (): Promise<{ message: StoredMessage; ids: string[]; challengeId: number | undefined }> => {
-      if (kind === 'floor') {
+      if (isFloor) {
         const message = need(record(undefined, await command(admin, 'daily')), 'floor command');
         return { message, ids: ['floor:reveal', 'floor:reveal', 'floor:reveal', 'floor:reveal'], challengeId: undefined };
       }
@@ -207,7 +232,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     const answer = (user: FakeMember, challenge: { message: StoredMessage; ids: string[] }, i: number) => press(answerInput(user, challenge, i));
 
     // Warm-up: JIT, connection pools, discord.js caches.
-    if (kind !== 'floor') {
+    if (!isFloor) {
       const setup = record(undefined, await command(admin, 'daily', { channel: daily.id, time: twelveHoursAway(), timezone: 'UTC', deck: 'all' }, 'setup'));
       if (!setup.data?.content?.startsWith('Daily challenge set')) throw new Error(`/daily setup failed: ${setup.data?.content}`);
     }
@@ -248,6 +273,8 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
     // The burst: members answering the daily challenge within one second, all at once. The bots take
     // it in turns, once all have finished the part above: a burst loads the whole machine.
     const burstChallenge = await postChallenge();
+    const pressesKept = async () => (await (db as BotDatabase).query<{ n: number }>('select count(*)::int as n from floor_presses'))[0]?.n ?? 0;
+    const keptBefore = kind === 'floor-write' ? await pressesKept() : 0;
     await shared.bursts.arrive();
     const burst = new Samples();
     let t0 = 0;
@@ -272,13 +299,16 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       const exit = await (bot as BotProcess).stop('SIGTERM', 10_000);
       return { exit, ms: Date.now() - at };
     });
+    const trace = traceDir ? readFileSync(path.join(traceDir, `trace-${(bot as BotProcess).pid}.txt`), 'utf8') : undefined;
     bot = undefined;
     let ledger: number | undefined;
     if (db && burstChallenge.challengeId) {
       const [row] = await db.query<{ n: number }>('select count(*)::int as n from answers where challenge_id = $1', [burstChallenge.challengeId]);
       ledger = row?.n;
     }
+    if (kind === 'floor-write') ledger = (await pressesKept()) - keptBefore;
     return {
+      target: kind,
       name,
       samples,
       rss: { start: rssStart, warm: rssWarm, after: rssAfter, interactions: rssAt, trajectory, startCollected, warmCollected, afterCollected, collectedTrajectory },
@@ -287,6 +317,7 @@ async function runTarget(kind: 'floor' | 'pglite' | 'postgres', serverUrl: strin
       stopMs: stopped.ms,
       exitCode: stopped.exit.code,
       wallMs: Date.now() - began,
+      trace,
     };
   } catch (error) {
     shared.bursts.fail(error);
@@ -311,6 +342,18 @@ async function memoryAfterCollection(name: string, bot: BotProcess): Promise<num
   return mib;
 }
 
+/** bench/support/interaction-trace.ts as plain JavaScript under dist/ (the deepcards bot runs without tsx); its file URL. */
+function buildTracePreload(): string {
+  const source = readFileSync(path.join(REPO_ROOT, 'bench', 'support', 'interaction-trace.ts'), 'utf8');
+  const { outputText } = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
+  });
+  const file = path.join(REPO_ROOT, 'dist', 'bench', 'interaction-trace.mjs');
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, outputText);
+  return pathToFileURL(file).href;
+}
+
 function buildDist(): void {
   const tsc = path.join(REPO_ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: REPO_ROOT, encoding: 'utf8' });
@@ -332,7 +375,8 @@ async function postgresServer(): Promise<{ url: string; version: string } | { er
 
 function report(results: Result[], pg: { version: string } | { error: string }, totalMs: number, load: { before: number; after: number }): string {
   const m = machine();
-  const floor = results.find((r) => r.name === 'floor bot');
+  const floor = results.find((r) => r.target === 'floor');
+  const floorWrite = results.find((r) => r.target === 'floor-write');
   const lines: string[] = [];
   const row = (cells: string[]) => lines.push(`| ${cells.join(' | ')} |`);
   lines.push('## Latency (npm run bench:latency)', '');
@@ -349,7 +393,9 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
       `The bots run at the same time and take turns, one interaction at a time (the machine's load falls on all of them alike), ` +
       `after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers; each burst runs alone, after all the rest. ` +
       'The floor bot (bench/floor-bot.ts) is the smallest discord.js bot that answers the same way (an embed and a button per command, an ' +
-      'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths.',
+      'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths. ' +
+      'The second floor is the same bot committing one row (the interaction\'s id, unique, the member, the time) to a PostgreSQL ' +
+      'database of its own before each answer: what any bot that keeps what members do pays at least.',
     '',
   );
   row(['p50 / p95 / p99 (ms)', ...results.map((r) => r.name)]);
@@ -393,16 +439,18 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
   lines.push('');
   if ('error' in pg) lines.push(`PostgreSQL was not measured: ${pg.error}.`, '');
 
+  if (floor && floorWrite) {
+    const ratio = (k: 'quiz' | 'reveal') => (floorWrite.samples[k].percentile(50) / floor.samples[k].percentile(50)).toFixed(1);
+    lines.push(`What one durable write costs on this machine: the floor that commits one insert answers a command at ${ratio('quiz')}× and a press at ${ratio('reveal')}× the floor's p50.`, '');
+  }
   lines.push('Targets:', '');
-  for (const r of results.filter((x) => x !== floor)) {
+  for (const r of results.filter((x) => x !== floor && x !== floorWrite)) {
     const checks: string[] = [];
     if (floor) {
-      const ratios = KINDS.map((k) => {
-        const base = k === 'quiz' ? floor.samples.quiz : floor.samples.reveal;
-        return { k, ratio: r.samples[k].percentile(50) / base.percentile(50) };
-      });
-      checks.push(mark(ratios.every((x) => x.ratio <= 3)) + ` p50 within 3× the floor's: ${ratios.map((x) => `${KIND_LABEL[x.k]} ${x.ratio.toFixed(1)}×`).join(', ')}`);
+      const ratios = p50Ratios(r, floor);
+      checks.push(mark(ratios.every((x) => x.ratio <= 3)) + ` p50 within 3× the floor's: ${ratioText(ratios)}`);
     }
+    if (floorWrite) checks.push(`(for reference, not a target) p50 against the floor that commits one insert: ${ratioText(p50Ratios(r, floorWrite))}`);
     if (r.name.includes('PostgreSQL')) {
       const p99 = KINDS.map((k) => ({ k, v: r.samples[k].percentile(99) }));
       checks.push(mark(p99.every((x) => x.v < 15)) + ` p99 under 15 ms: ${p99.map((x) => `${KIND_LABEL[x.k]} ${fmt(x.v)}`).join(', ')}`);
@@ -426,6 +474,10 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
 }
 
 const mark = (ok: boolean): string => (ok ? '✅' : '❌');
+/** Each path's p50 over a floor's: its command for `/quiz`, its press for the three button paths. */
+const p50Ratios = (r: Result, base: Result): { k: Kind; ratio: number }[] =>
+  KINDS.map((k) => ({ k, ratio: r.samples[k].percentile(50) / (k === 'quiz' ? base.samples.quiz : base.samples.reveal).percentile(50) }));
+const ratioText = (ratios: { k: Kind; ratio: number }[]): string => ratios.map((x) => `${KIND_LABEL[x.k]} ${x.ratio.toFixed(1)}×`).join(', ');
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
@@ -436,14 +488,16 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  const kinds = (['floor', 'pglite', 'postgres'] as const).filter((k) => wanted(k) && (k !== 'postgres' || 'url' in pg));
-  const url = (k: string) => (k === 'postgres' && 'url' in pg ? pg.url : undefined);
+  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write';
+  const kinds = (['floor', 'floor-write', 'pglite', 'postgres'] as const).filter((k) => wanted(k) && (!onPostgres(k) || 'url' in pg));
+  const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
+  const tracePreload = traceDir ? buildTracePreload() : undefined;
   let results: Result[] = [];
   if (sequential) {
-    for (const k of kinds) results.push(await runTarget(k, url(k), { turns: new FifoLock(), bursts: new Barrier(1), began: Date.now() }));
+    for (const k of kinds) results.push(await runTarget(k, url(k), { turns: new FifoLock(), bursts: new Barrier(1), began: Date.now(), tracePreload }));
   } else {
     // All the bots run at once and take turns, one interaction at a time (see Shared).
-    const shared: Shared = { turns: new FifoLock(), bursts: new Barrier(kinds.length), began: Date.now() };
+    const shared: Shared = { turns: new FifoLock(), bursts: new Barrier(kinds.length), began: Date.now(), tracePreload };
     const settled = await Promise.allSettled(kinds.map((k) => runTarget(k, url(k), shared)));
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
@@ -451,6 +505,7 @@ async function main(): Promise<void> {
   }
   const section = report(results, pg, Date.now() - t0, { before: loadBefore, after: loadAverage() });
   process.stdout.write(`\n${section}\n`);
+  for (const r of results) if (r.trace) process.stdout.write(`\nWhere the time goes, ${r.name}:\n${r.trace}`);
   if (write) log(`written to ${writeSection(path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), '## Latency (npm run bench:latency)', section)}`);
 }
 
