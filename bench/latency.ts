@@ -440,7 +440,7 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
   if ('error' in pg) lines.push(`PostgreSQL was not measured: ${pg.error}.`, '');
 
   if (floor && floorWrite) {
-    const ratio = (k: 'quiz' | 'reveal') => (floorWrite.samples[k].percentile(50) / floor.samples[k].percentile(50)).toFixed(1);
+    const ratio = (k: 'quiz' | 'reveal') => p50Ratios(floorWrite, floor).find((x) => x.k === k)?.ratio.toFixed(1);
     lines.push(`What one durable write costs on this machine: the floor that commits one insert answers a command at ${ratio('quiz')}× and a press at ${ratio('reveal')}× the floor's p50.`, '');
   }
   lines.push('Targets:', '');

@@ -84,7 +84,12 @@ process.on('exit', () => {
   const dir = process.env.TRACE_DIR;
   if (!dir) return;
   const byKind = new Map<string, Trace[]>();
-  for (const t of traces.values()) if (t.called !== undefined && t.sent !== undefined) byKind.set(t.kind, [...(byKind.get(t.kind) ?? []), t]);
+  for (const t of traces.values()) {
+    if (t.called === undefined || t.sent === undefined) continue;
+    const list = byKind.get(t.kind);
+    if (list) list.push(t);
+    else byKind.set(t.kind, [t]);
+  }
   const median = (values: number[]): string => {
     if (values.length === 0) return '–';
     const sorted = [...values].sort((a, b) => a - b);

@@ -1,25 +1,16 @@
-import { beforeAll, describe, expect, test } from 'vitest';
-import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, rightOption, studyHall, useBot } from './support.js';
+import { describe, expect, test } from 'vitest';
+import type { FakeMember } from '../support/fake-discord/index.js';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, rightOption, useStudyHall } from './support.js';
 
 // The real bot (`node dist/src/index.js`, as `npm start` runs it) in a child process, against a fake
 // Discord and a database of its own, with the shipped decks. One bot process serves the whole file.
 describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
-  const e2e = useBot();
-  let fake: FakeDiscord;
-  let guild: FakeGuild;
-  let channel: FakeChannel;
+  const hall = useStudyHall();
+  const { e2e, member, press } = hall;
 
-  beforeAll(() => {
-    ({ fake, guild, channel } = studyHall(e2e.fake));
-  });
-
-  // Each journey has members of its own, so their points never mix.
-  const member = (username: string): FakeMember => fake.addMember(guild.id, { username });
   const quiz = (user: FakeMember, options: Record<string, string> = { deck: 'cnn' }) =>
-    fake.command({ user, guildId: guild.id, channelId: channel.id, name: 'quiz', options });
-  const stats = (user: FakeMember) => fake.command({ user, guildId: guild.id, channelId: channel.id, name: 'stats' });
-  const press = (user: FakeMember, message: { id: string }, customId: string) => fake.press({ user, message: message.id, customId });
+    hall.fake.command({ user, guildId: hall.guild.id, channelId: hall.channel.id, name: 'quiz', options });
+  const stats = (user: FakeMember) => hall.fake.command({ user, guildId: hall.guild.id, channelId: hall.channel.id, name: 'stats' });
 
   test('GIVEN /quiz cnn, Reveal answer and Good THEN the point shows in /stats', async () => {
     const alice = member('alice');
@@ -74,8 +65,8 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     expect(refused.callbackType).toBe(4);
     expect(refused.data?.flags).toBe(EPHEMERAL);
     expect(refused.data?.content).toBe(`This card belongs to <@${dave.id}>. Run /quiz deck:cnn to get a card of your own.`);
-    expect(fake.message(card.id)?.editCount).toBe(0);
-    expect(fake.message(card.id)?.embeds).toEqual(card.embeds);
+    expect(hall.fake.message(card.id)?.editCount).toBe(0);
+    expect(hall.fake.message(card.id)?.embeds).toEqual(card.embeds);
     // The owner's card still works.
     const revealed = await press(dave, card, buttonId(card, 'Reveal answer'));
     expect(revealed.callbackType).toBe(7);
@@ -103,11 +94,11 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     const card = messageOf(await quiz(gina));
     const exit = await e2e.bot.stop('SIGTERM');
     expect(exit.code).toBe(0);
-    expect(fake.connected).toBe(false);
+    expect(hall.fake.connected).toBe(false);
     // The same database: the commands are unchanged, so the new process registers nothing.
-    const puts = fake.requestsMatching('PUT', /\/commands$/).length;
+    const puts = hall.fake.requestsMatching('PUT', /\/commands$/).length;
     await e2e.relaunch();
-    expect(fake.requestsMatching('PUT', /\/commands$/)).toHaveLength(puts);
+    expect(hall.fake.requestsMatching('PUT', /\/commands$/)).toHaveLength(puts);
 
     const revealed = await press(gina, card, buttonId(card, 'Reveal answer'));
     expect(revealed.callbackType).toBe(7);
@@ -129,7 +120,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
   test.each(['v1:rv:999999999', 'v1:gr:1:9', 'v1:zz:1', 'v9:rv:1', 'garbage'])(
     'GIVEN a bot message whose button has the custom id %j THEN pressing it gets an ephemeral "no longer available"',
     async (customId) => {
-      const old = fake.plantMessage(channel.id, {
+      const old = hall.fake.plantMessage(hall.channel.id, {
         embeds: [{ title: 'An old card' }],
         components: [{ type: 1, components: [{ type: 2, style: 1, label: 'Reveal answer', custom_id: customId }] }],
       });
@@ -137,7 +128,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
       expect(r.callbackType).toBe(4);
       expect(r.data?.flags).toBe(EPHEMERAL);
       expect(r.data?.content).toBe('This card is no longer available. Run /quiz again for a new one.');
-      expect(fake.message(old.id)?.editCount).toBe(0);
+      expect(hall.fake.message(old.id)?.editCount).toBe(0);
     },
   );
 
@@ -146,7 +137,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     const exit = await bot.stop('SIGTERM', 5_000);
     expect(exit).toMatchObject({ code: 0, signal: null });
     expect(exit.ms).toBeLessThan(5_000);
-    expect(fake.connected).toBe(false);
+    expect(hall.fake.connected).toBe(false);
     expect(bot.output()).toContain('"msg":"stopped"');
   });
 });

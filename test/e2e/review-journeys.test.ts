@@ -1,28 +1,18 @@
-import { beforeAll, describe, expect, test } from 'vitest';
-import type { FakeChannel, FakeDiscord, FakeGuild, FakeMember } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, studyHall, useBot } from './support.js';
+import { describe, expect, test } from 'vitest';
+import { E2E_DB_KIND, EPHEMERAL, buttonId, buttonLabels, embedText, field, messageOf, useStudyHall } from './support.js';
 
 // The /review loop against the built bot in a child process, in a server and in DMs.
 describe(`/review journeys against the built bot in a child process, on ${E2E_DB_KIND}`, () => {
-  const e2e = useBot();
-  let fake: FakeDiscord;
-  let guild: FakeGuild;
-  let channel: FakeChannel;
-
-  beforeAll(() => {
-    ({ fake, guild, channel } = studyHall(e2e.fake));
-  });
-
-  const member = (username: string): FakeMember => fake.addMember(guild.id, { username });
-  const press = (user: FakeMember, message: { id: string }, customId: string) => fake.press({ user, message: message.id, customId });
+  const hall = useStudyHall();
+  const { member, press } = hall;
 
   test('GIVEN /review with two new cards a day THEN each card is revealed with its intervals and graded, until a summary says when the next is due', async () => {
     const rosa = member('rosa');
-    const settings = await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'review-settings', options: { new_per_day: 2 } });
+    const settings = await hall.fake.command({ user: rosa, guildId: hall.guild.id, channelId: hall.channel.id, name: 'review-settings', options: { new_per_day: 2 } });
     expect(settings.data?.flags).toBe(EPHEMERAL);
     expect(field(settings.message, 'New cards per day')).toBe('2');
 
-    let card = messageOf(await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'review', options: { deck: 'rnn' } }));
+    let card = messageOf(await hall.fake.command({ user: rosa, guildId: hall.guild.id, channelId: hall.channel.id, name: 'review', options: { deck: 'rnn' } }));
     expect(card.flags).toBe(EPHEMERAL);
     const seen: string[] = [];
     for (const grade of ['Good', 'Again']) {
@@ -39,19 +29,19 @@ describe(`/review journeys against the built bot in a child process, on ${E2E_DB
     expect(embedText(card)).toMatch(/You reviewed \*\*2\*\* cards\. Nothing else is due right now\.\nNext card due <t:\d+:R>\./);
     expect(buttonLabels(card)).toEqual([]);
 
-    const stats = await fake.command({ user: rosa, guildId: guild.id, channelId: channel.id, name: 'stats' });
+    const stats = await hall.fake.command({ user: rosa, guildId: hall.guild.id, channelId: hall.channel.id, name: 'stats' });
     expect(field(stats.message, 'Points')).toBe('1');
     expect(field(stats.message, 'Due')).toBe('1 today · 0 tomorrow');
   });
 
   test('GIVEN /review in a DM THEN the same loop works there and earns no points', async () => {
     const sam = member('sam');
-    const first = messageOf(await fake.command({ user: sam, name: 'review' }));
+    const first = messageOf(await hall.fake.command({ user: sam, name: 'review' }));
     expect(first.embeds[0]?.title).toMatch(/^Review · /);
     const revealed = messageOf(await press(sam, first, buttonId(first, 'Reveal answer')));
     const next = messageOf(await press(sam, revealed, buttonLabels(revealed).map((l) => buttonId(revealed, l))[2]!));
     expect(next.embeds[0]?.description).toMatch(/^-# [a-z0-9-]+: You said \*\*Good\*\*\. Back in \d+d\./);
-    const stats = await fake.command({ user: sam, guildId: guild.id, channelId: channel.id, name: 'stats' });
+    const stats = await hall.fake.command({ user: sam, guildId: hall.guild.id, channelId: hall.channel.id, name: 'stats' });
     expect(field(stats.message, 'Points')).toBe('0');
     expect(field(stats.message, 'Learned')).toMatch(/: 1\/\d+$/);
   });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { parse } from 'yaml';
 import { createBotDatabase, SHIPPED_DECKS, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
-import { FakeDiscord, type FakeChannel, type FakeGuild, type InteractionResult } from '../support/fake-discord/index.js';
+import { FakeDiscord, type FakeChannel, type FakeGuild, type FakeMember, type InteractionResult } from '../support/fake-discord/index.js';
 import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-discord/types.js';
 
 export const EPHEMERAL = 64;
@@ -93,10 +93,43 @@ export function useBot(): BotUnderTest {
   };
 }
 
-/** A server "Study Hall" with a #study channel, in the bot's fake Discord. */
-export function studyHall(fake: FakeDiscord): { fake: FakeDiscord; guild: FakeGuild; channel: FakeChannel } {
-  const guild = fake.addGuild({ name: 'Study Hall' });
-  return { fake, guild, channel: fake.addChannel(guild.id, { name: 'study' }) };
+/** The file's bot (see useBot) with a server "Study Hall" and its #study channel in the bot's fake Discord. */
+export interface StudyHall {
+  readonly e2e: BotUnderTest;
+  readonly fake: FakeDiscord;
+  readonly guild: FakeGuild;
+  readonly channel: FakeChannel;
+  /** A new member of the hall: each journey has members of its own, so their points never mix. */
+  member(username: string): FakeMember;
+  press(user: FakeMember, message: { id: string }, customId: string): Promise<InteractionResult>;
+}
+
+/** useBot(), then the Study Hall, created before the file's tests. */
+export function useStudyHall(): StudyHall {
+  const e2e = useBot();
+  let place: { guild: FakeGuild; channel: FakeChannel } | undefined;
+  beforeAll(() => {
+    const guild = e2e.fake.addGuild({ name: 'Study Hall' });
+    place = { guild, channel: e2e.fake.addChannel(guild.id, { name: 'study' }) };
+  });
+  const here = () => {
+    if (!place) throw new Error('useStudyHall: the hall is created in beforeAll');
+    return place;
+  };
+  return {
+    e2e,
+    get fake() {
+      return e2e.fake;
+    },
+    get guild() {
+      return here().guild;
+    },
+    get channel() {
+      return here().channel;
+    },
+    member: (username) => e2e.fake.addMember(here().guild.id, { username }),
+    press: (user, message, customId) => e2e.fake.press({ user, message: message.id, customId }),
+  };
 }
 
 type MessageLike = { embeds?: ApiEmbed[]; components?: ApiComponent[] } | undefined;
