@@ -70,7 +70,14 @@ export async function handleGrade(
 async function announceEarnedRoles(interaction: ButtonInteraction, outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<void> {
   const guildId = outcome.view.round.guildId;
   if (!guildId) return;
-  const earned = await ctx.rewards.grantEarned(guildId, interaction.user.id, now);
+  let earned: string[];
+  try {
+    earned = await ctx.rewards.grantEarned(guildId, interaction.user.id, now);
+  } catch (error) {
+    // The grade is recorded and shown: a failure here must not reach the router, whose apology would say otherwise.
+    ctx.logger.error({ err: error, guildId, userId: interaction.user.id }, 'role rewards after a grade failed; the minute job tries again');
+    return;
+  }
   if (earned.length === 0) return;
   await interaction.followUp({
     content: renderEarnedRoles(earned),
