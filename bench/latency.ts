@@ -17,7 +17,9 @@
 // postgres://postgres@127.0.0.1:5432/postgres (a bench database is created there and dropped).
 // BENCH_BOT_NODE_ARGS: extra Node arguments for every bot, for experiments (e.g.
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", or bench/support/interaction-trace.ts for where the time of each
-// answer goes). BENCH_BOT_ENTRY: another build's
+// answer goes). --only=postgres,postgres-rewards: the PostgreSQL bot beside the same bot with role rewards set up (20
+// points roles that the studiers cross during the measured rounds, so roles are given while grades are measured);
+// postgres-rewards runs only when asked for. BENCH_BOT_ENTRY: another build's
 // dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
 
 import { spawnSync } from 'node:child_process';
@@ -65,13 +67,17 @@ const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
-type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres';
+type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres' | 'postgres-rewards';
 const TARGET_NAME: Record<Target, string> = {
   floor: 'floor bot',
   'floor-write': 'floor bot + one durable insert',
   pglite: 'deepcards · PGlite',
   postgres: 'deepcards · PostgreSQL',
+  'postgres-rewards': 'deepcards · PostgreSQL + role rewards',
 };
+/** postgres-rewards: a points role every REWARD_STEP points up to REWARD_ROLES × REWARD_STEP, crossed while grades are measured. */
+const REWARD_ROLES = 20;
+const REWARD_STEP = quick ? 2 : 5;
 
 interface Result {
   target: Target;
@@ -148,6 +154,11 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
     const studiers = Array.from({ length: STUDIERS }, (_, i) => fake.addMember(guild.id, { username: `studier${i}` }));
     const warmMembers = Array.from({ length: WARM_UP_DAILY }, (_, i) => fake.addMember(guild.id, { username: `warm${i}` }));
     const answerers = Array.from({ length: Math.max(PER_KIND, BURST) }, (_, i) => fake.addMember(guild.id, { username: `member${i}` }));
+    const rewardRoles =
+      kind === 'postgres-rewards' ? Array.from({ length: REWARD_ROLES }, (_, i) => fake.addRole(guild.id, { name: `Scholar ${i + 1}`, position: i + 2 })) : [];
+    if (rewardRoles.length > 0) {
+      fake.updateRole(guild.id, guild.botRoleId, { position: REWARD_ROLES + 10, permissions: ['ViewChannel', 'SendMessages', 'EmbedLinks', 'ReadMessageHistory', 'ManageRoles'] });
+    }
 
     if (kind !== 'floor') db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
     const floorEnv = kind === 'floor-write' ? { FLOOR_DATABASE_URL: db?.env.DATABASE_URL ?? '' } : {};
@@ -188,7 +199,7 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
       if (k) samples[k].add(r.latencyMs, r.callbackType);
       return r;
     };
-    const command = (user: FakeMember, commandName: string, options: Record<string, string> = {}, subcommand?: string) =>
+    const command = (user: FakeMember, commandName: string, options: Record<string, string | number> = {}, subcommand?: string) =>
       turns.run(() => fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) }));
     const press = (input: Parameters<FakeDiscord['press']>[0]) => turns.run(() => fake.press(input));
 
@@ -235,6 +246,11 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
     if (!isFloor) {
       const setup = record(undefined, await command(admin, 'daily', { channel: daily.id, time: twelveHoursAway(), timezone: 'UTC', deck: 'all' }, 'setup'));
       if (!setup.data?.content?.startsWith('Daily challenge set')) throw new Error(`/daily setup failed: ${setup.data?.content}`);
+    }
+    for (const [i, role] of rewardRoles.entries()) {
+      const options = { role: role.id, kind: 'points', threshold: (i + 1) * REWARD_STEP };
+      const added = record(undefined, await command(admin, 'rewards', options, 'add'));
+      if (!added.data?.content?.startsWith('Reward set')) throw new Error(`/rewards add failed: ${added.data?.content}`);
     }
     for (let i = 0; i < WARM_UP_ROUNDS; i++) await studyRound(false);
     const warmChallenge = await postChallenge();
@@ -307,6 +323,10 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
       ledger = row?.n;
     }
     if (kind === 'floor-write') ledger = (await pressesKept()) - keptBefore;
+    if (db && rewardRoles.length > 0) {
+      const [row] = await db.query<{ n: number }>('select count(*)::int as n from role_grants');
+      log(`${name}: ${row?.n} roles given (studiers crossing ${REWARD_ROLES} point thresholds while grades were measured, daily answerers by the minute sweep)`);
+    }
     return {
       target: kind,
       name,
@@ -488,8 +508,10 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write';
-  const kinds = (['floor', 'floor-write', 'pglite', 'postgres'] as const).filter((k) => wanted(k) && (!onPostgres(k) || 'url' in pg));
+  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write' || k === 'postgres-rewards';
+  const kinds = (['floor', 'floor-write', 'pglite', 'postgres', 'postgres-rewards'] as const).filter(
+    (k) => wanted(k) && (k !== 'postgres-rewards' || only !== undefined) && (!onPostgres(k) || 'url' in pg),
+  );
   const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
   const tracePreload = traceDir ? buildTracePreload() : undefined;
   let results: Result[] = [];

@@ -5,6 +5,7 @@ import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
 import { MemoryRepository } from './db/repositories/memory-repository.js';
+import { RewardsRepository } from './db/repositories/rewards-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
@@ -15,6 +16,7 @@ import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
 import { registerCommands } from './discord/register-commands.js';
+import { DiscordRoleGateway } from './discord/role-gateway.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
 import type { Logger } from './logger.js';
@@ -22,6 +24,7 @@ import { DailyService } from './services/daily-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
+import { RewardsService } from './services/rewards-service.js';
 import { StatsService } from './services/stats-service.js';
 
 export interface AppDeps {
@@ -85,6 +88,7 @@ export function createApp(deps: AppDeps): App {
   );
   const rounds = new RoundsRepository(deps.database);
   const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));
+  const rewards = new RewardsService(new RewardsRepository(deps.database), new DiscordRoleGateway(client), deps.logger.child({ feature: 'rewards' }));
   const context: BotContext = {
     decks: library,
     quiz: new QuizService(library, rounds, random),
@@ -92,6 +96,7 @@ export function createApp(deps: AppDeps): App {
     daily,
     leaderboard: new LeaderboardService(boards),
     review,
+    rewards,
     now,
     logger: deps.logger,
   };
@@ -103,6 +108,7 @@ export function createApp(deps: AppDeps): App {
   const jobDeps = {
     daily,
     review,
+    rewards,
     messenger: new DiscordDirectMessenger(client),
     isReady: () => client.isReady(),
     logger: deps.logger.child({ feature: 'jobs' }),

@@ -4,6 +4,7 @@ import {
   boolean,
   date,
   doublePrecision,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -268,5 +269,46 @@ export const memberPeriodPoints = pgTable(
     primaryKey({ columns: [t.guildId, t.period, t.startsOn, t.userId] }),
     index('member_period_points_rank_idx').on(t.guildId, t.period, t.startsOn, t.points.desc(), t.pointsReachedAt, t.userId),
     index('member_period_points_count_idx').on(t.guildId, t.period, t.startsOn, t.points),
+  ],
+);
+
+/**
+ * A role the bot gives for effort in a guild: at a points or streak threshold, or to the leader of the
+ * previous week or month (champion). A reward Discord refused is paused with the reason until set up again.
+ */
+export const roleRewards = pgTable(
+  'role_rewards',
+  {
+    guildId: text().notNull(),
+    roleId: text().notNull(),
+    /** The role's name when it was set up, for /rewards list and the announcement. */
+    roleName: text().notNull(),
+    kind: text().$type<'points' | 'study_streak' | 'daily_streak' | 'champion'>().notNull(),
+    /** Null for champion. */
+    threshold: integer(),
+    /** Champion only. */
+    period: text().$type<'week' | 'month'>(),
+    /** Champion only: the local start date of the period whose champion has been chosen (claimed once). */
+    championFor: date({ mode: 'string' }),
+    /** Why the reward is paused (Discord refused a role change); cleared by setting it up again. */
+    pausedReason: text(),
+    createdBy: text().notNull(),
+    createdAt: at().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.roleId] })],
+);
+
+/** Who holds a reward role because of the bot: the key makes a grant exactly-once whatever answers race. */
+export const roleGrants = pgTable(
+  'role_grants',
+  {
+    guildId: text().notNull(),
+    roleId: text().notNull(),
+    userId: text().notNull(),
+    grantedAt: at().notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.roleId, t.userId] }),
+    foreignKey({ columns: [t.guildId, t.roleId], foreignColumns: [roleRewards.guildId, roleRewards.roleId] }).onDelete('cascade'),
   ],
 );

@@ -24,6 +24,14 @@ export const NEAR_DUPLICATE = { question: 0.9, questionWithSameAnswer: 0.5, answ
 /** An answer restates its question when this much of it is in the question and it covers this much of the question. */
 export const REPEATED_ANSWER = { contained: 0.8, covers: 0.6 } as const;
 
+/**
+ * In choice mode a member who always picks the longest option is right this share of the time at most
+ * before decks:check warns (chance is 25%). "Longest" means strictly more characters (Unicode code points)
+ * than each of the three distractors; a tie with a distractor does not count, since length then tells
+ * nothing. The share is over the deck's cards that have choices.
+ */
+export const LONGEST_ANSWER_MAX_SHARE = 0.4;
+
 /** Words too common to tell two questions apart. */
 export const STOP_WORDS: ReadonlySet<string> = new Set(
   (
@@ -83,6 +91,35 @@ export function editorialWarnings(decks: readonly Deck[], locations: ReadonlyMap
           `${sameAnswer ? ', similar answer' : ''}); merge the two cards or make them ask different things`,
       });
     }
+  }
+  warnings.push(...longestAnswerWarnings(decks, locations));
+  return warnings;
+}
+
+/** The cards with choices, and how many of them have an answer longer than every distractor. */
+export function longestAnswerCount(deck: Deck): { withChoices: number; longest: number } {
+  const length = (text: string) => [...text].length;
+  const withChoices = deck.cards.filter((card) => card.choices.length > 0);
+  const longest = withChoices.filter((card) => card.choices.every((choice) => length(card.answer) > length(choice))).length;
+  return { withChoices: withChoices.length, longest };
+}
+
+/** One warning per deck where picking the longest option is right in more than LONGEST_ANSWER_MAX_SHARE of its cards. */
+export function longestAnswerWarnings(decks: readonly Deck[], locations: ReadonlyMap<string, CardLocation> = new Map()): DeckProblem[] {
+  const warnings: DeckProblem[] = [];
+  for (const deck of decks) {
+    const { withChoices, longest } = longestAnswerCount(deck);
+    if (withChoices === 0 || longest / withChoices <= LONGEST_ANSWER_MAX_SHARE) continue;
+    const first = deck.cards[0];
+    const file = (first && locations.get(first.id)?.file) ?? `deck "${deck.id}"`;
+    const percent = Math.round((100 * longest) / withChoices);
+    warnings.push({
+      file,
+      line: 1,
+      message:
+        `deck "${deck.id}": the answer is the longest option in ${percent}% of its cards with choices (${longest} of ${withChoices}; ` +
+        `warned above ${LONGEST_ANSWER_MAX_SHARE * 100}%), so members can guess by length; write distractors as long and as plausible as the answer, or tighten the answers`,
+    });
   }
   return warnings;
 }

@@ -4,6 +4,7 @@ import type { QuizService } from '../services/quiz-service.js';
 import type { DailyService } from '../services/daily-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
+import type { RewardsService } from '../services/rewards-service.js';
 import type { StatsService } from '../services/stats-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
@@ -14,6 +15,7 @@ export interface BotContext {
   daily: DailyService;
   leaderboard: LeaderboardService;
   review: ReviewService;
+  rewards: RewardsService;
   now: () => Date;
   logger: Logger;
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Card, Deck } from '../../src/domain/types.js';
-import { answerRepeatsQuestion, editorialWarnings, reviewDecks } from '../../src/decks/check.js';
+import { LONGEST_ANSWER_MAX_SHARE, answerRepeatsQuestion, editorialWarnings, longestAnswerWarnings, reviewDecks } from '../../src/decks/check.js';
 
 type CardText = Pick<Card, 'id' | 'question' | 'answer'>;
 
@@ -95,5 +95,58 @@ describe('reviewDecks', () => {
     const [warning] = report.warnings;
     expect(warning).toMatchObject({ file: path.join(dir, 'b.yaml'), line: 5, cardId: 'bb-shared' });
     expect(warning?.message).toContain(`card "aa-shared" at ${path.join(dir, 'a.yaml')}:8`);
+  });
+});
+
+describe('longest-answer warning', () => {
+  /** A deck of `total` choice cards where the first `longest` have an answer longer than every distractor and the rest tie. */
+  function choiceDeck(id: string, total: number, longest: number): Deck {
+    const cards = Array.from({ length: total }, (_, i) => ({
+      id: `${id}-${i}`,
+      deckId: id,
+      question: `Question number ${i} about something?`,
+      answer: i < longest ? 'a longer answer' : 'same length',
+      explanation: undefined,
+      choices: ['one choice.', 'two choice.', 'six choice.'],
+      position: i + 1,
+    }));
+    return { id, title: id, description: id, color: 0, cards };
+  }
+
+  test('GIVEN a deck whose answer is the longest option in 5 of 10 cards THEN it is warned with the deck name and 50%', () => {
+    const warnings = longestAnswerWarnings([choiceDeck('emb', 10, 5)]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.message).toMatch(/^deck "emb": the answer is the longest option in 50% of its cards with choices \(5 of 10;/);
+  });
+
+  test('GIVEN exactly 40% (4 of 10) THEN no warning, since only more than 40% is warned', () => {
+    expect(LONGEST_ANSWER_MAX_SHARE).toBe(0.4);
+    expect(longestAnswerWarnings([choiceDeck('emb', 10, 4)])).toEqual([]);
+  });
+
+  test('GIVEN answers that only tie the longest distractor THEN ties are not counted as longest', () => {
+    // 'same length' and the distractors are all 11 characters.
+    expect(longestAnswerWarnings([choiceDeck('emb', 10, 0)])).toEqual([]);
+  });
+
+  test('GIVEN a deck without choices THEN no warning', () => {
+    const deck = choiceDeck('plain', 3, 3);
+    expect(longestAnswerWarnings([{ ...deck, cards: deck.cards.map((c) => ({ ...c, choices: [] })) }])).toEqual([]);
+  });
+
+  test('GIVEN a deck file above the limit THEN reviewDecks warns at the file without failing', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'decks-longest-'));
+    try {
+      const card = (n: number, question: string, answer: string) =>
+        `  - id: ll-${n}\n    question: ${question}\n    answer: ${answer}\n    choices: [Short a, Short b, Short c]\n`;
+      const cards = card(1, 'What is the capital of Italy?', 'Rome, on the Tiber') + card(2, 'Which gas do plants absorb?', 'Carbon dioxide');
+      await writeFile(path.join(dir, 'll.yaml'), `id: ll\ntitle: L\ndescription: L.\ncards:\n${cards}`);
+      const report = await reviewDecks(dir);
+      expect(report.problems).toEqual([]);
+      expect(report.warnings).toEqual([expect.objectContaining({ file: path.join(dir, 'll.yaml'), line: 1, message: expect.stringContaining('deck "ll"') })]);
+      expect(report.warnings[0]?.message).toContain('100%');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, test } from 'vitest';
 import type { Deck } from '../../src/domain/types.js';
 import { LIMITS, loadDecks } from '../../src/decks/loader.js';
+import { longestAnswerWarnings } from '../../src/decks/check.js';
 
 const DECKS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../decks');
 const norm = (s: string) => s.trim().toLowerCase().replace(/\s+/g, ' ');
@@ -56,5 +57,9 @@ describe('shipped decks', () => {
       (c) => c.choices.length !== 3 || new Set(c.choices.map(norm)).size !== 3 || c.choices.some((choice) => norm(choice) === norm(c.answer)),
     );
     expect(bad.map((c) => c.id)).toEqual([]);
+  });
+
+  test('GIVEN every shipped deck THEN picking the longest option is right in at most 40% of its cards', () => {
+    expect(longestAnswerWarnings(decks).map((w) => w.message)).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { helpCommand } from './help.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { quizCommand } from './quiz.js';
 import { reviewCommand, reviewSettingsCommand } from './review.js';
+import { rewardsCommand } from './rewards.js';
 import { statsCommand } from './stats.js';
 import type { SlashCommand } from './types.js';
 
@@ -16,5 +17,6 @@ export const COMMANDS: readonly SlashCommand[] = [
   statsCommand,
   leaderboardCommand,
   dailyCommand,
+  rewardsCommand,
   helpCommand,
 ];

@@ -1,10 +1,11 @@
-import type { ButtonInteraction } from 'discord.js';
+import { MessageFlags, type ButtonInteraction } from 'discord.js';
 import type { PressRefusal, RoundView } from '../../services/quiz-service.js';
 import type { BotContext } from '../context.js';
 import type { CustomId } from '../custom-id.js';
 import { note } from '../render/common.js';
 import { gradeVerdict, renderGraded, renderQuestion, renderRevealed } from '../render/quiz.js';
 import { renderReviewDone } from '../render/review.js';
+import { renderEarnedRoles } from '../render/rewards.js';
 import { formatInterval } from '../../domain/srs.js';
 import type { GradeOutcome } from '../../services/quiz-service.js';
 
@@ -50,15 +51,39 @@ export async function handleGrade(
     case 'graded': {
       if (outcome.view.round.source !== 'review') {
         await interaction.update(renderGraded(outcome));
-        return;
+      } else {
+        // A review session moves straight on to the next due card.
+        const next = await ctx.review.continueAfter(outcome.view.round, now);
+        const preface = reviewVerdict(outcome, now);
+        if ('kind' in next) await interaction.update({ ...renderReviewDone(next), content: preface });
+        else await interaction.update(renderQuestion(next, preface));
       }
-      // A review session moves straight on to the next due card.
-      const next = await ctx.review.continueAfter(outcome.view.round, now);
-      const preface = reviewVerdict(outcome, now);
-      if ('kind' in next) await interaction.update({ ...renderReviewDone(next), content: preface });
-      else await interaction.update(renderQuestion(next, preface));
+      await announceEarnedRoles(interaction, outcome, ctx, now);
     }
   }
+}
+
+/**
+ * Role rewards are given after the grade has been answered, so waiting on Discord's role endpoint
+ * never delays the grade; a role given announces itself in a follow-up to the same message.
+ */
+async function announceEarnedRoles(interaction: ButtonInteraction, outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<void> {
+  const guildId = outcome.view.round.guildId;
+  if (!guildId) return;
+  let earned: string[];
+  try {
+    earned = await ctx.rewards.grantEarned(guildId, interaction.user.id, now);
+  } catch (error) {
+    // The grade is recorded and shown: a failure here must not reach the router, whose apology would say otherwise.
+    ctx.logger.error({ err: error, guildId, userId: interaction.user.id }, 'role rewards after a grade failed; the minute job tries again');
+    return;
+  }
+  if (earned.length === 0) return;
+  await interaction.followUp({
+    content: renderEarnedRoles(earned),
+    allowedMentions: { parse: [] },
+    ...(outcome.view.round.isPrivate ? { flags: MessageFlags.Ephemeral as const } : {}),
+  });
 }
 
 export async function handleNext(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'next' }>, ctx: BotContext): Promise<void> {

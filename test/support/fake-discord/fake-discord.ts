@@ -364,11 +364,12 @@ export class FakeDiscord {
     return this.#store.publicRole(guildId, role.id);
   }
 
-  /** Changes a role (e.g. `guild.botRoleId` to change the bot's permissions); dispatches GUILD_ROLE_UPDATE. */
-  updateRole(guildId: string, roleId: string, patch: { name?: string; permissions?: PermissionInput }): FakeRole {
+  /** Changes a role (e.g. `guild.botRoleId` to change the bot's permissions, `position` to reorder it); dispatches GUILD_ROLE_UPDATE. */
+  updateRole(guildId: string, roleId: string, patch: { name?: string; permissions?: PermissionInput; position?: number }): FakeRole {
     const role = this.#store.requireGuild(guildId).roles.get(roleId);
     if (!role) throw new Error(`FakeDiscord: unknown role ${roleId}`);
     if (patch.name !== undefined) role.name = patch.name;
+    if (patch.position !== undefined) role.position = patch.position;
     if (patch.permissions !== undefined) role.permissions = resolvePermissions(patch.permissions);
     this.#gateway.broadcast('GUILD_ROLE_UPDATE', GatewayIntents.Guilds, () => ({ guild_id: guildId, role: this.#store.roleJson(role) }));
     return this.#store.publicRole(guildId, roleId);

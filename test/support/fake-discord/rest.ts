@@ -439,6 +439,23 @@ export class RestApi {
       if (!guild.members.has(params.userId as string)) throw discordError(10007);
       return json(store.memberJson(guild.id, params.userId as string));
     });
+    // Member roles, with Discord's checks: Manage Roles, and only roles below the bot's highest role.
+    for (const method of ['PUT', 'DELETE']) {
+      r(method, '/guilds/:guildId/members/:userId/roles/:roleId', ({ params }) => {
+        const guild = this.#guild(params.guildId as string);
+        const role = guild.roles.get(params.roleId as string);
+        if (!role) throw discordError(10011);
+        const member = guild.members.get(params.userId as string);
+        if (!member) throw discordError(10007);
+        if (!hasPermission(store.permissionsOf(guild.id, store.botUserId), PermissionFlags.ManageRoles)) throw discordError(50013);
+        const botRoles = guild.members.get(store.botUserId)?.roles ?? [];
+        const botHighest = Math.max(0, ...botRoles.map((id) => guild.roles.get(id)?.position ?? 0));
+        if (role.managed || role.position >= botHighest) throw discordError(50013);
+        if (method === 'PUT' && !member.roles.includes(role.id)) member.roles.push(role.id);
+        if (method === 'DELETE') member.roles = member.roles.filter((id) => id !== role.id);
+        return noContent();
+      });
+    }
   }
 
   #applicationJson(): JsonObject {
