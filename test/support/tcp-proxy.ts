@@ -16,6 +16,7 @@ interface Link {
  */
 export class TcpProxy {
   private mode: Mode = 'up';
+  private refusedCount = 0;
   private readonly links = new Set<Link>();
   private constructor(private readonly server: net.Server) {}
 
@@ -34,6 +35,11 @@ export class TcpProxy {
   /** How many connections are open through the proxy. */
   get connections(): number {
     return this.links.size;
+  }
+
+  /** How many connections were refused while cut. */
+  get refused(): number {
+    return this.refusedCount;
   }
 
   /** Drops every connection and refuses new ones until {@link restore}. */
@@ -73,6 +79,7 @@ export class TcpProxy {
 
   private accept(client: net.Socket, targetHost: string, targetPort: number): void {
     if (this.mode === 'cut') {
+      this.refusedCount++;
       client.destroy();
       return;
     }
