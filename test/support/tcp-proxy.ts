@@ -17,6 +17,7 @@ interface Link {
 export class TcpProxy {
   private mode: Mode = 'up';
   private refusedCount = 0;
+  private latencyMs = 0;
   private readonly links = new Set<Link>();
   private constructor(private readonly server: net.Server) {}
 
@@ -56,6 +57,11 @@ export class TcpProxy {
     this.mode = 'blackhole';
   }
 
+  /** Delays every byte from the server by `ms` (0: none), as a slow or distant database would. */
+  latency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
   /** Resets every open connection (TCP RST), then keeps forwarding new ones. */
   reset(): void {
     for (const link of this.links) {
@@ -88,6 +94,7 @@ export class TcpProxy {
     this.links.add(link);
     const forward = (to: net.Socket) => (chunk: Buffer) => {
       if (this.mode === 'blackhole') link.held.push({ to, chunk });
+      else if (to === client && this.latencyMs > 0) setTimeout(() => !to.destroyed && to.write(chunk), this.latencyMs);
       else if (!to.destroyed) to.write(chunk);
     };
     client.on('data', forward(upstream));
