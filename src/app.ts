@@ -14,6 +14,7 @@ import { COMMANDS } from './discord/commands/index.js';
 import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
+import { watchGateway } from './discord/gateway-watch.js';
 import { registerCommands } from './discord/register-commands.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): App {
   client.on(Events.InteractionCreate, (interaction: Interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
+  const stopWatchingGateway = watchGateway(client, deps.logger.child({ feature: 'gateway' }));
 
   const jobDeps = {
     daily,
@@ -153,6 +155,7 @@ export function createApp(deps: AppDeps): App {
       await job?.stop();
       daily.stop();
       await router.shutdown(timeoutMs);
+      stopWatchingGateway();
       await client.destroy();
     },
   };
