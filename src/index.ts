@@ -3,6 +3,7 @@ import { loadConfig } from './config.js';
 import { DeckValidationError, formatProblem, loadDecks } from './decks/loader.js';
 import { RESTARTING_ANSWER_TIMEOUT_MS } from './discord/router.js';
 import { createLogger } from './logger.js';
+import { withDeadline } from './deadlines.js';
 import { discordStartupProblem, openDatabaseWhenReady, StartupError } from './startup.js';
 
 const config = loadConfig({ requireToken: true });
@@ -37,9 +38,13 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.shutdownTimeoutMs);
     force.unref();
+    const signalledAt = Date.now();
     try {
       await app.stop(Math.max(100, config.shutdownTimeoutMs - RESTARTING_ANSWER_TIMEOUT_MS - CLOSE_RESERVE_MS));
-      await database.close();
+      // Every interaction is answered by now. A statement still running is abandoned: PostgreSQL rolls
+      // back a transaction whose connection goes, so nothing is left half-written.
+      const left = config.shutdownTimeoutMs - (Date.now() - signalledAt) - 250;
+      await withDeadline(database.close(), left, 'closing the database');
     } catch (error) {
       logger.error({ err: error }, 'error during shutdown');
     }

@@ -6,21 +6,30 @@ import { TcpProxy } from './tcp-proxy.js';
 /** What a member finally saw for one interaction. */
 export type Seen = 'card' | 'restarting' | 'unavailable' | 'other' | 'nothing';
 
-/** Waits for the interaction to settle and names what its member sees: its answer, or the note replacing it. */
-export async function finalAnswer(sent: Promise<InteractionResult>): Promise<Seen> {
+/** What the member sees for the interaction now: its answer, the note replacing it, or nothing yet ('other'). */
+function seenNow(result: InteractionResult): Seen {
+  const current = result.current();
+  const texts = [result.data?.content, current?.deleted ? undefined : current?.content, ...result.followUps().map((m) => m.content)];
+  if (texts.includes(RESTARTING)) return 'restarting';
+  if (texts.includes(UNAVAILABLE)) return 'unavailable';
+  if ((result.callbackType === 4 && result.data?.embeds?.length) || (current && !current.deleted && current.embeds?.length)) return 'card';
+  return 'other';
+}
+
+/** Waits (up to `withinMs`) until the member sees an answer or a note, and names it ('other' if neither came). */
+export async function finalAnswer(sent: Promise<InteractionResult>, withinMs = 10_000): Promise<Seen> {
   let result: InteractionResult;
   try {
     result = await sent;
   } catch {
     return 'nothing';
   }
-  await result.settled({ quietMs: 300, timeoutMs: 10_000 }).catch(() => undefined);
-  const texts = [result.data?.content, result.current()?.deleted ? undefined : result.current()?.content, ...result.followUps().map((m) => m.content)];
-  if (texts.includes(RESTARTING)) return 'restarting';
-  if (texts.includes(UNAVAILABLE)) return 'unavailable';
-  const current = result.current();
-  if ((result.callbackType === 4 && result.data?.embeds?.length) || (current && !current.deleted && current.embeds?.length)) return 'card';
-  return 'other';
+  const giveUpAt = Date.now() + withinMs;
+  for (;;) {
+    const seen = seenNow(result);
+    if (seen !== 'other' || Date.now() > giveUpAt) return seen;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 export interface SigtermOutcome {
