@@ -2,7 +2,8 @@
 // (`node dist/src/index.js`) on PostgreSQL behind a TCP proxy, with a fake Discord. Bounded: F1 holds
 // the database silent for 30 s and 120 s while 5 members run /quiz every 5 s; F2 sends SIGTERM with 50
 // /quiz in flight (the database answering in 300 ms, then 1000 ms) and 10 more arriving 200 ms later.
-// Prints a markdown table (recorded by hand in docs/BENCHMARKS.md). Options: --quick (10 s outage only).
+// Prints a markdown table (recorded by hand in docs/BENCHMARKS.md). Options: --quick (10 s outage only),
+// --f1=30,120 (outage lengths), --f2=300,1000 (database latencies); either may be left empty.
 // PostgreSQL server: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/postgres.
 
 import { createBotDatabase, startBot } from '../test/support/bot-process.js';
@@ -50,8 +51,10 @@ async function blackhole(seconds: number): Promise<string> {
     const cards = results.filter((r) => r.seen === 'card').length + 1;
     const lost = results.filter((r) => r.seen === 'nothing' || r.seen === 'other').length;
     const slowest = Math.max(...results.map((r) => r.ms));
-    const ticks = (bot.output().match(/minute tick given up/g) ?? []).length;
-    return `| F1 blackhole ${seconds} s | ${results.length} /quiz (5 members every 5 s) | ${describeSeen(results.map((r) => r.seen))}; slowest answer ${(slowest / 1000).toFixed(1)} s after sending; first card ${(recoveryMs / 1000).toFixed(1)} s after restore, nothing done by anyone; ticks given up: ${ticks} | ${lost} | ${roundsAfter - roundsBefore - cards} |`;
+    const ticks = (bot.output().match(/tick failed|tick given up/g) ?? []).length;
+    const blocked = (bot.output().match(/blocked/g) ?? []).length;
+    const doubled = results.filter((r) => r.seen === 'card and a note').length;
+    return `| F1 blackhole ${seconds} s | ${results.length} /quiz (5 members every 5 s) | ${describeSeen(results.map((r) => r.seen))}; slowest answer ${(slowest / 1000).toFixed(1)} s after sending; first card ${(recoveryMs / 1000).toFixed(1)} s after restore, nothing done by anyone; minute ticks: ${ticks} failed parts logged, ${blocked} blocked | ${lost} | ${doubled} | ${roundsAfter - roundsBefore - cards} |`;
   } finally {
     bot.kill();
     await bot.exited;
@@ -71,16 +74,26 @@ async function sigterm(latencyMs: number): Promise<string> {
     const all = [...o.inFlight, ...o.late];
     const lost = all.filter((s) => s === 'nothing' || s === 'other').length;
     const cards = all.filter((s) => s === 'card').length;
-    return `| F2 SIGTERM, PostgreSQL answering in ${latencyMs} ms | 50 in flight + 10 arriving 200 ms after the signal | in flight: ${describeSeen(o.inFlight)}; after the signal: ${describeSeen(o.late)}; exit code ${o.exit.code} after ${(o.exit.ms / 1000).toFixed(1)} s (SHUTDOWN_TIMEOUT_MS 5 s) | ${lost} | ${o.rounds - cards} |`;
+    const doubled = all.filter((s) => s === 'card and a note').length;
+    return `| F2 SIGTERM, PostgreSQL answering in ${latencyMs} ms | 50 in flight + 10 arriving 200 ms after the signal | in flight: ${describeSeen(o.inFlight)}; after the signal: ${describeSeen(o.late)}; exit code ${o.exit.code} after ${(o.exit.ms / 1000).toFixed(1)} s (SHUTDOWN_TIMEOUT_MS 5 s) | ${lost} | ${doubled} | ${o.rounds - cards} |`;
   } finally {
     await fake.stop();
     await db.drop();
   }
 }
 
+/** `--f1=30,120`: the outage lengths; `--f2=300,1000`: the database latencies (either may be empty). */
+const listArg = (name: string, fallback: number[]) => {
+  const given = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return given ? given.slice(name.length + 3).split(',').filter(Boolean).map(Number) : fallback;
+};
 const rows: string[] = [];
-for (const seconds of quick ? [10] : [30, 120]) rows.push(await blackhole(seconds));
-for (const latency of [300, 1000]) rows.push(await sigterm(latency));
+for (const seconds of listArg('f1', quick ? [10] : [30, 120])) rows.push(await blackhole(seconds));
+for (const latency of listArg('f2', [300, 1000])) rows.push(await sigterm(latency));
 process.stdout.write(
-  ['| fault | tries | what members saw | lost | doubled (rounds beyond the cards shown) |', '| --- | --- | --- | --- | --- |', ...rows].join('\n') + '\n',
+  [
+    '| fault | tries | what members saw | lost | doubled (a card and a note) | orphan rounds (written, shown to no one) |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...rows,
+  ].join('\n') + '\n',
 );

@@ -4,16 +4,16 @@ import type { FakeChannel, FakeDiscord, FakeGuild, InteractionResult } from './f
 import { TcpProxy } from './tcp-proxy.js';
 
 /** What a member finally saw for one interaction. */
-export type Seen = 'card' | 'restarting' | 'unavailable' | 'other' | 'nothing';
+export type Seen = 'card' | 'restarting' | 'unavailable' | 'card and a note' | 'other' | 'nothing';
 
 /** What the member sees for the interaction now: its answer, the note replacing it, or nothing yet ('other'). */
 function seenNow(result: InteractionResult): Seen {
   const current = result.current();
   const texts = [result.data?.content, current?.deleted ? undefined : current?.content, ...result.followUps().map((m) => m.content)];
-  if (texts.includes(RESTARTING)) return 'restarting';
-  if (texts.includes(UNAVAILABLE)) return 'unavailable';
-  if ((result.callbackType === 4 && result.data?.embeds?.length) || (current && !current.deleted && current.embeds?.length)) return 'card';
-  return 'other';
+  const note = texts.includes(RESTARTING) ? 'restarting' : texts.includes(UNAVAILABLE) ? 'unavailable' : undefined;
+  const card = (result.callbackType === 4 && result.data?.embeds?.length) || (current && !current.deleted && current.embeds?.length);
+  if (card) return note ? 'card and a note' : 'card';
+  return note ?? 'other';
 }
 
 /** Waits (up to `withinMs`) until the member sees an answer or a note, and names it ('other' if neither came). */
