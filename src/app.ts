@@ -15,6 +15,7 @@ import { COMMANDS } from './discord/commands/index.js';
 import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
+import { watchGateway } from './discord/gateway-watch.js';
 import { registerCommands } from './discord/register-commands.js';
 import { DiscordRoleGateway } from './discord/role-gateway.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
@@ -40,6 +41,10 @@ export interface AppDeps {
   countRefreshMs?: number;
   /** An interaction still unanswered this long after it arrived is deferred first. Default ACKNOWLEDGE_AFTER_MS (2 s). */
   acknowledgeAfterMs?: number;
+  /** How long an interaction's database work may take in all. Default INTERACTION_DB_BUDGET_MS (2.5 s). */
+  interactionBudgetMs?: number;
+  /** How long one scheduler tick may take. Default MINUTE_TICK_TIMEOUT_MS. */
+  tickTimeoutMs?: number;
 }
 
 /** The bot, wired but not connected: repositories → services → router → discord.js client. */
@@ -52,7 +57,10 @@ export interface App {
   start(token: string): Promise<void>;
   /** Runs one scheduler tick now (daily challenge, then review reminders). */
   tick(): Promise<void>;
-  /** Stops the scheduler and new interactions, lets those in flight finish, closes the gateway (not the database). */
+  /**
+   * Stops the scheduler; answers new interactions "restarting"; gives those in flight `timeoutMs` to
+   * finish, then tells the rest "restarting" too; closes the gateway (not the database).
+   */
   stop(timeoutMs: number): Promise<void>;
 }
 
@@ -100,10 +108,11 @@ export function createApp(deps: AppDeps): App {
     now,
     logger: deps.logger,
   };
-  const router = new InteractionRouter(COMMANDS, BUTTONS, context, deps.acknowledgeAfterMs);
+  const router = new InteractionRouter(COMMANDS, BUTTONS, context, deps.acknowledgeAfterMs, deps.interactionBudgetMs);
   client.on(Events.InteractionCreate, (interaction: Interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
+  const stopWatchingGateway = watchGateway(client, deps.logger.child({ feature: 'gateway' }));
 
   const jobDeps = {
     daily,
@@ -113,6 +122,7 @@ export function createApp(deps: AppDeps): App {
     isReady: () => client.isReady(),
     logger: deps.logger.child({ feature: 'jobs' }),
     now,
+    ...(deps.tickTimeoutMs === undefined ? {} : { tickTimeoutMs: deps.tickTimeoutMs }),
   };
   let job: ScheduledTask | undefined;
 
@@ -150,7 +160,8 @@ export function createApp(deps: AppDeps): App {
     async stop(timeoutMs) {
       await job?.stop();
       daily.stop();
-      await router.drain(timeoutMs);
+      await router.shutdown(timeoutMs);
+      stopWatchingGateway();
       await client.destroy();
     },
   };

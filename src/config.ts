@@ -42,6 +42,12 @@ const envSchema = z.object({
     .min(100, 'at least 100')
     .max(60_000, 'at most 60000')
     .default(5_000),
+  STARTUP_TIMEOUT_MS: z.coerce
+    .number({ error: 'a whole number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(0, 'at least 0')
+    .max(3_600_000, 'at most 3600000')
+    .default(60_000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -59,6 +65,8 @@ export interface Config {
   decksDir: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** How long startup keeps retrying an unreachable database before giving up. */
+  startupTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
+    startupTimeoutMs: data.STARTUP_TIMEOUT_MS,
   };
 }
 

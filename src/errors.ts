@@ -21,6 +21,8 @@ const UNAVAILABLE_CODES = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
+  'DEADLINE_EXCEEDED', // a client-side deadline (src/deadlines.ts)
+  '57014', // query_canceled: statement_timeout, or a statement cancelled at its deadline
   '57P01', // admin_shutdown
   '57P02', // crash_shutdown
   '57P03', // cannot_connect_now

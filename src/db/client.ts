@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../paths.js';
+import { boundedPglite, boundedPostgres } from './bounded-client.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 import * as schema from './schema.js';
 
@@ -49,6 +50,18 @@ function preparer(db: Db, toRows: (result: unknown) => unknown[]): Database['pre
   };
 }
 
+/**
+ * The longest one database call (a statement, or a whole transaction) may wait, seen from this process.
+ * Calls made for an interaction or a tick get less: what is left of its budget (see runWithBudget).
+ */
+export const DB_CALL_TIMEOUT_MS = 5_000;
+/** PostgreSQL ends a statement running longer than this itself (statement_timeout). */
+export const DB_STATEMENT_TIMEOUT_MS = 4_000;
+/** PostgreSQL ends a transaction left idle this long (its client went silent), releasing its locks. */
+export const DB_IDLE_IN_TRANSACTION_TIMEOUT_MS = 10_000;
+/** Seconds a connection attempt (TCP and the startup handshake) may take (postgres.js connect_timeout). */
+export const DB_CONNECT_TIMEOUT_S = 5;
+
 export type DatabaseTarget = { url: string } | { pgliteDir: string } | { pglite: PGlite };
 
 export interface OpenOptions {
@@ -57,20 +70,24 @@ export interface OpenOptions {
   migrate?: boolean;
   /** Called with every statement sent (tests count round trips with it). */
   onQuery?: (query: string) => void;
+  /** The client-side deadline of one call (default DB_CALL_TIMEOUT_MS). */
+  callTimeoutMs?: number;
 }
 
 export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {}): Promise<Database> {
+  const callTimeoutMs = opts.callTimeoutMs ?? DB_CALL_TIMEOUT_MS;
   if ('url' in target) {
     if (opts.migrate) await migratePostgresUrl(target.url);
     const client = postgres(target.url, {
       max: opts.poolSize ?? 10,
       onnotice: () => {},
-      connect_timeout: 5,
+      connect_timeout: DB_CONNECT_TIMEOUT_S,
       // Drop idle connections so a restarted database is reconnected to cleanly.
       idle_timeout: 60,
       prepare: true,
+      connection: { statement_timeout: DB_STATEMENT_TIMEOUT_MS, idle_in_transaction_session_timeout: DB_IDLE_IN_TRANSACTION_TIMEOUT_MS },
     });
-    const db = drizzlePostgres({ client: preparing(client), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
+    const db = drizzlePostgres({ client: boundedPostgres(client, callTimeoutMs), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
     return postgresDatabase(db, () => client.end({ timeout: 2 }));
   }
   let pglite: PGlite;
@@ -83,8 +100,10 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     pglite = new PGlite(target.pgliteDir);
   }
   await pglite.waitReady;
-  const db = drizzlePglite({ client: withPreparedStatements(pglite), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
-  if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
+  const prepared = withPreparedStatements(pglite);
+  // Migrations may take longer than one call's deadline; they run before the bot answers anyone.
+  if (opts.migrate) await migratePglite(drizzlePglite({ client: prepared, casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
+  const db = drizzlePglite({ client: boundedPglite(prepared, callTimeoutMs), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
@@ -94,23 +113,6 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
       if (owned && !pglite.closed) await pglite.close();
     },
   };
-}
-
-/**
- * drizzle asks postgres.js to prepare only queries built with `.prepare(name)`, so every other query
- * is parsed and planned anew and costs an extra round trip. Every statement here is parameterised
- * and comes from a fixed set of shapes, so let postgres.js prepare (and cache per connection) all.
- */
-function preparing(client: postgres.Sql): postgres.Sql {
-  return new Proxy(client, {
-    get(target, property, receiver) {
-      if (property === 'unsafe') {
-        return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
-          target.unsafe(query, params as never, { ...options, prepare: true });
-      }
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
 }
 
 function queryLogger(opts: OpenOptions): Logger | false {
@@ -123,7 +125,7 @@ function queryLogger(opts: OpenOptions): Logger | false {
  * lock, so two bot processes starting together on one PostgreSQL do not race.
  */
 async function migratePostgresUrl(url: string): Promise<void> {
-  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 5 });
+  const client = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: DB_CONNECT_TIMEOUT_S });
   try {
     await client`select pg_advisory_lock(7303114)`;
     await migratePostgres(drizzlePostgres({ client }), { migrationsFolder: MIGRATIONS_DIR });

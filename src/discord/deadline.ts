@@ -7,6 +7,13 @@ import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction,
  */
 export const ACKNOWLEDGE_AFTER_MS = 2_000;
 
+/**
+ * How long an interaction's database work may take in all, from its arrival. Past it the member gets
+ * "temporarily unavailable" (after the deferral at ACKNOWLEDGE_AFTER_MS), about 2.5 s after pressing,
+ * instead of "thinking…" for as long as the database is away.
+ */
+export const INTERACTION_DB_BUDGET_MS = 2_500;
+
 type Answerable = ButtonInteraction | ChatInputCommandInteraction;
 
 /**

@@ -6,14 +6,16 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
+  type RepliableInteraction,
 } from 'discord.js';
+import { expireBudget, runWithBudget, withDeadline, type Budget } from '../deadlines.js';
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import type { BotContext } from './context.js';
 import { parseCustomId, type CustomId } from './custom-id.js';
-import { ACKNOWLEDGE_AFTER_MS, guardDeadline } from './deadline.js';
+import { ACKNOWLEDGE_AFTER_MS, guardDeadline, INTERACTION_DB_BUDGET_MS } from './deadline.js';
 import { NO_MENTIONS } from './render/common.js';
 
 export type ButtonHandlers = {
@@ -39,15 +41,31 @@ const IGNORED_DISCORD_CODES = new Set<number>([
   RESTJSONErrorCodes.InteractionHasAlreadyBeenAcknowledged,
 ]);
 
+/** The answer to an interaction that arrives, or is still unanswered, while the bot is shutting down. */
+export const RESTARTING = 'deepcards is restarting — try again in a few seconds.';
+/** The answer to a component or modal the bot does not (or no longer) handle. */
+export const CONTROL_GONE = 'This control is no longer available. Run the command again for a fresh one.';
+
+/** Once the drain is over, how long the "restarting" answers to what is still in flight may take. */
+export const RESTARTING_ANSWER_TIMEOUT_MS = 1_000;
+
+interface InFlight {
+  interaction: Interaction;
+  budget: Budget;
+  /** Told "restarting" at shutdown: whatever the handler does afterwards is not shown as well. */
+  superseded: boolean;
+}
+
 /**
  * The one entry point for interactions and the one error boundary: handler errors are answered
  * here and never escape to crash the process. It also keeps every answer inside Discord's deadline
- * (see guardDeadline).
+ * (see guardDeadline), bounds each interaction's database work (INTERACTION_DB_BUDGET_MS), and once
+ * shutting down answers every interaction truthfully (see {@link shutdown}).
  */
 export class InteractionRouter {
   private readonly commands: Map<string, SlashCommand>;
-  private inFlight = 0;
-  private accepting = true;
+  private readonly inFlight = new Set<InFlight>();
+  private stopping = false;
   private idleWaiters: (() => void)[] = [];
 
   constructor(
@@ -55,33 +73,72 @@ export class InteractionRouter {
     private readonly buttons: Partial<ButtonHandlers>,
     private readonly ctx: BotContext,
     private readonly acknowledgeAfterMs = ACKNOWLEDGE_AFTER_MS,
+    private readonly dbBudgetMs = INTERACTION_DB_BUDGET_MS,
   ) {
     this.commands = new Map(commands.map((c) => [c.data.name, c]));
   }
 
   async handle(interaction: Interaction): Promise<void> {
-    if (!this.accepting) return;
-    this.inFlight++;
-    const stopGuard = interaction.isButton() || interaction.isChatInputCommand() ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction)) : undefined;
+    const { budget, done } = runWithBudget(this.dbBudgetMs, async () => {
+      if (this.stopping) await this.answerRestarting(interaction);
+      else await this.dispatch(interaction);
+    });
+    const entry: InFlight = { interaction, budget, superseded: false };
+    this.inFlight.add(entry);
+    const stopGuard =
+      !this.stopping && (interaction.isButton() || interaction.isChatInputCommand())
+        ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction))
+        : undefined;
     try {
-      await this.dispatch(interaction);
+      await done;
     } catch (error) {
-      await this.fail(interaction, error);
+      if (!entry.superseded) await this.fail(interaction, error);
     } finally {
       stopGuard?.();
-      this.inFlight--;
-      if (this.inFlight === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
+      this.inFlight.delete(entry);
+      if (this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
   }
 
-  /** Stops taking new interactions and resolves once those in flight have finished (or on timeout). */
-  async drain(timeoutMs: number): Promise<void> {
-    this.accepting = false;
-    if (this.inFlight === 0) return;
+  /**
+   * Shutdown is a state: from now on every interaction that arrives is answered "restarting" and
+   * changes nothing. Those in flight get `drainMs` to finish with their real answer; the ones still
+   * running then are told "restarting" too, and their further database calls fail at once.
+   */
+  async shutdown(drainMs: number, answerMs = RESTARTING_ANSWER_TIMEOUT_MS): Promise<void> {
+    this.stopping = true;
+    await this.idle(drainMs);
+    const late = [...this.inFlight].filter((entry) => !entry.superseded);
+    if (late.length === 0) return;
+    this.ctx.logger.warn({ count: late.length }, 'interactions still running at shutdown; telling their members to try again');
+    for (const entry of late) {
+      entry.superseded = true;
+      expireBudget(entry.budget);
+    }
+    await withDeadline(
+      Promise.all(late.map((entry) => this.answerRestarting(entry.interaction))),
+      answerMs,
+      'the "restarting" answers',
+    ).catch(() => this.ctx.logger.warn('some "restarting" answers were not sent in time'));
+  }
+
+  /** Resolves once nothing is in flight, or after `timeoutMs`. */
+  private async idle(timeoutMs: number): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       new Promise<void>((resolve) => this.idleWaiters.push(resolve)),
-      new Promise<void>((resolve) => setTimeout(resolve, timeoutMs).unref()),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
+    clearTimeout(timer);
+  }
+
+  private async answerRestarting(interaction: Interaction): Promise<void> {
+    if (interaction.isAutocomplete()) {
+      if (!interaction.responded) await interaction.respond([]).catch(() => {});
+      return;
+    }
+    if (interaction.isRepliable() && !interaction.replied) await this.tell(interaction, RESTARTING);
   }
 
   /** Whether a command's answer is private, for deferring it the same way; a press is answered on its message. */
@@ -102,6 +159,9 @@ export class InteractionRouter {
       const handler = id && (this.buttons[id.action] as ((i: ButtonInteraction, id: CustomId, ctx: BotContext) => Promise<void>) | undefined);
       if (!id || !handler) throw new UserError(GONE_TEXT);
       await handler(interaction, id, this.ctx);
+    } else if (interaction.isRepliable()) {
+      // A select menu, a modal the bot did not open, a context-menu command: answered, never silence.
+      throw new UserError(CONTROL_GONE);
     }
   }
 
@@ -117,13 +177,18 @@ export class InteractionRouter {
     } else if (isDatabaseUnavailable(error)) {
       this.ctx.logger.warn({ err: summarise(error), ...where(interaction) }, 'database unavailable');
       text = UNAVAILABLE;
-    } else if (error instanceof DiscordAPIError && IGNORED_DISCORD_CODES.has(Number(error.code))) {
+    } else if (isIgnoredDiscordError(error)) {
       this.ctx.logger.debug({ code: error.code, ...where(interaction) }, 'interaction gone before it was answered');
       return;
     } else {
       this.ctx.logger.error({ err: error, ...where(interaction) }, 'interaction handler failed');
       text = APOLOGY;
     }
+    await this.tell(interaction, text);
+  }
+
+  /** An ephemeral answer, however far the interaction got. */
+  private async tell(interaction: RepliableInteraction, text: string): Promise<void> {
     const payload = { content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS } as const;
     try {
       // After a deferral (guardDeadline), reply() still does the right thing: it replaces a command's
@@ -131,6 +196,8 @@ export class InteractionRouter {
       if (interaction.replied) await interaction.followUp(payload);
       else await interaction.reply(payload);
     } catch (replyError) {
+      // Another process answered first (Discord resends, overlapping deploys), or the interaction expired.
+      if (isIgnoredDiscordError(replyError)) return;
       this.ctx.logger.warn({ err: summarise(replyError), ...where(interaction) }, 'could not tell the member about a failure');
     }
   }
@@ -143,10 +210,14 @@ export class InteractionRouter {
   }
 }
 
+function isIgnoredDiscordError(error: unknown): error is DiscordAPIError {
+  return error instanceof DiscordAPIError && IGNORED_DISCORD_CODES.has(Number(error.code));
+}
+
 function where(interaction: Interaction): Record<string, unknown> {
   return {
     command: interaction.isCommand() || interaction.isAutocomplete() ? (interaction as ChatInputCommandInteraction).commandName : undefined,
-    customId: interaction.isButton() ? interaction.customId : undefined,
+    customId: interaction.isMessageComponent() || interaction.isModalSubmit() ? interaction.customId : undefined,
     userId: interaction.user.id,
     guildId: interaction.guildId,
     channelId: interaction.channelId,

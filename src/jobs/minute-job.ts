@@ -1,4 +1,5 @@
 import cron, { type ScheduledTask } from 'node-cron';
+import { runWithBudget, withDeadline } from '../deadlines.js';
 import type { Logger } from '../logger.js';
 import type { DailyService } from '../services/daily-service.js';
 import type { DirectMessenger, ReviewService } from '../services/review-service.js';
@@ -15,10 +16,32 @@ export interface MinuteJobDeps {
   isReady: () => boolean;
   logger: Logger;
   now: () => Date;
+  /** How long one tick may take (default MINUTE_TICK_TIMEOUT_MS). */
+  tickTimeoutMs?: number;
 }
 
-/** One tick: the daily challenge, then review reminders, then role rewards. Each failure is logged and the other still runs. */
+/**
+ * The longest a tick may run. Ticks do not overlap, so a tick waiting on a silent database would
+ * otherwise hold back every later one; past this the tick is given up (its database calls fail at the
+ * same moment) and the next minute's tick runs as scheduled.
+ */
+export const MINUTE_TICK_TIMEOUT_MS = 50_000;
+
+/**
+ * One tick: the daily challenge, then review reminders, then role rewards. Each failure is logged and the other still
+ * runs; the whole tick ends within its timeout.
+ */
 export async function runMinuteTick(deps: MinuteJobDeps, now: Date): Promise<void> {
+  const timeoutMs = deps.tickTimeoutMs ?? MINUTE_TICK_TIMEOUT_MS;
+  const { done } = runWithBudget(timeoutMs, () => runTickParts(deps, now));
+  try {
+    await withDeadline(done, timeoutMs, 'the minute tick');
+  } catch (error) {
+    deps.logger.error({ err: error }, 'minute tick given up; the next one runs as scheduled');
+  }
+}
+
+async function runTickParts(deps: MinuteJobDeps, now: Date): Promise<void> {
   try {
     await runDailyTick(deps, now);
   } catch (error) {

@@ -1,13 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { buildCustomId } from '../../src/discord/custom-id.js';
-import pino from 'pino';
-import { createApp } from '../../src/app.js';
-import { openDatabase } from '../../src/db/client.js';
-import { UNAVAILABLE } from '../../src/discord/router.js';
-import { TEST_DB_KIND, workerDatabaseUrl } from '../support/database.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
-import { fixtureDecks } from '../support/fixtures.js';
+import { TEST_DB_KIND } from '../support/database.js';
 import { buttonIds, buttonLabels, embedText } from '../support/harness.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -166,42 +160,5 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     const card = (await quiz()).message!;
     const [round] = await ctx.database.rows<{ id: number }>(sql`select id::int from rounds order by id desc limit 1`);
     expect(buttonIds(card)).toEqual([buildCustomId({ action: 'reveal', roundId: round!.id })]);
-  });
-
-  // PGlite runs inside the process and cannot become unreachable; this runs on the PostgreSQL pass.
-  test.runIf(TEST_DB_KIND === 'postgres')('GIVEN the ctx.database goes away THEN members are told to try again in a minute, and the bot recovers by itself when it returns', async () => {
-    const target = new URL(workerDatabaseUrl());
-    const proxy = await TcpProxy.start(target.hostname, Number(target.port || 5432));
-    target.host = `127.0.0.1:${proxy.port}`;
-    const viaProxy = await openDatabase({ url: target.toString() }, { poolSize: 2 });
-    const app = createApp({
-      config: { discordApiUrl: ctx.h.fake.apiUrl, devGuildId: undefined },
-      database: viaProxy,
-      decks: await fixtureDecks(),
-      logger: pino({ level: 'silent' }),
-      scheduler: false,
-    });
-    for (const old of ctx.h.apps.splice(0)) await old.stop(500);
-    try {
-      await app.start(ctx.h.fake.token);
-      expect((await quiz()).message?.embeds?.[0]?.title).toMatch(/^Alpha/);
-      proxy.cut();
-      const down = await quiz();
-      expect(down.data?.flags).toBe(EPHEMERAL);
-      expect(down.data?.content).toBe(UNAVAILABLE);
-      proxy.restore();
-      let back;
-      for (let attempt = 0; attempt < 20; attempt++) {
-        back = await quiz();
-        if (back.callbackType === 4 && back.data?.embeds?.length) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      expect(back?.message?.embeds?.[0]?.title).toMatch(/^Alpha/);
-    } finally {
-      await app.stop(500);
-      await viaProxy.close();
-      await proxy.stop();
-      await ctx.h.startApp();
-    }
   });
 });

@@ -1,32 +1,30 @@
 import net from 'node:net';
 
-/** A loopback TCP proxy that can be cut and restored, to play a database going away and coming back. */
+type Mode = 'up' | 'cut' | 'blackhole';
+
+/** One proxied connection: bytes either way are forwarded, or held while the proxy is a blackhole. */
+interface Link {
+  client: net.Socket;
+  upstream: net.Socket;
+  held: { to: net.Socket; chunk: Buffer }[];
+}
+
+/**
+ * A loopback TCP proxy that plays a database going away and coming back: cut (connections dropped,
+ * new ones refused), blackhole (connections stay open but no byte passes, as on a silent network or a
+ * stuck failover: held bytes flow again on restore), and reset (every connection gets a TCP RST).
+ */
 export class TcpProxy {
-  private up = true;
-  private readonly sockets = new Set<net.Socket>();
+  private mode: Mode = 'up';
+  private refusedCount = 0;
+  private latencyMs = 0;
+  private readonly links = new Set<Link>();
   private constructor(private readonly server: net.Server) {}
 
   static async start(targetHost: string, targetPort: number): Promise<TcpProxy> {
     const server = net.createServer();
     const proxy = new TcpProxy(server);
-    server.on('connection', (client) => {
-      if (!proxy.up) {
-        client.destroy();
-        return;
-      }
-      const upstream = net.connect(targetPort, targetHost);
-      proxy.track(client);
-      proxy.track(upstream);
-      client.pipe(upstream).pipe(client);
-      const close = () => {
-        client.destroy();
-        upstream.destroy();
-      };
-      client.on('error', close);
-      upstream.on('error', close);
-      client.on('close', close);
-      upstream.on('close', close);
-    });
+    server.on('connection', (client) => proxy.accept(client, targetHost, targetPort));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
   }
@@ -35,14 +33,49 @@ export class TcpProxy {
     return (this.server.address() as net.AddressInfo).port;
   }
 
-  /** Drops every connection and refuses new ones until {@link restore}. */
-  cut(): void {
-    this.up = false;
-    for (const socket of this.sockets) socket.destroy();
+  /** How many connections are open through the proxy. */
+  get connections(): number {
+    return this.links.size;
   }
 
+  /** How many connections were refused while cut. */
+  get refused(): number {
+    return this.refusedCount;
+  }
+
+  /** Drops every connection and refuses new ones until {@link restore}. */
+  cut(): void {
+    this.mode = 'cut';
+    for (const link of this.links) {
+      link.client.destroy();
+      link.upstream.destroy();
+    }
+  }
+
+  /** Keeps every connection open (and accepts new ones) but lets no byte through until {@link restore}. */
+  blackhole(): void {
+    this.mode = 'blackhole';
+  }
+
+  /** Delays every byte from the server by `ms` (0: none), as a slow or distant database would. */
+  latency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /** Resets every open connection (TCP RST), then keeps forwarding new ones. */
+  reset(): void {
+    for (const link of this.links) {
+      link.client.resetAndDestroy();
+      link.upstream.resetAndDestroy();
+    }
+  }
+
+  /** Forwards again, first the bytes held during a blackhole. */
   restore(): void {
-    this.up = true;
+    this.mode = 'up';
+    for (const link of this.links) {
+      for (const { to, chunk } of link.held.splice(0)) if (!to.destroyed) to.write(chunk);
+    }
   }
 
   async stop(): Promise<void> {
@@ -50,8 +83,30 @@ export class TcpProxy {
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
-  private track(socket: net.Socket): void {
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
+  private accept(client: net.Socket, targetHost: string, targetPort: number): void {
+    if (this.mode === 'cut') {
+      this.refusedCount++;
+      client.destroy();
+      return;
+    }
+    const upstream = net.connect(targetPort, targetHost);
+    const link: Link = { client, upstream, held: [] };
+    this.links.add(link);
+    const forward = (to: net.Socket) => (chunk: Buffer) => {
+      if (this.mode === 'blackhole') link.held.push({ to, chunk });
+      else if (to === client && this.latencyMs > 0) setTimeout(() => !to.destroyed && to.write(chunk), this.latencyMs);
+      else if (!to.destroyed) to.write(chunk);
+    };
+    client.on('data', forward(upstream));
+    upstream.on('data', forward(client));
+    const close = () => {
+      this.links.delete(link);
+      client.destroy();
+      upstream.destroy();
+    };
+    for (const socket of [client, upstream]) {
+      socket.on('error', close);
+      socket.on('close', close);
+    }
   }
 }
