@@ -7,7 +7,7 @@ import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
-import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
 /** A card on screen: what renderers need to draw a round. */
@@ -52,8 +52,13 @@ export interface StartQuizInput {
   now: Date;
 }
 
-/** A grade meeting concurrent answers of the same member is computed again; past this many tries it fails. */
-const MAX_GRADE_ATTEMPTS = 3;
+/**
+ * A grade meeting concurrent answers of the same member is computed again, as long as each stale try
+ * saw another answer land (the versions it read moved): every such retry means some grade of that
+ * member was recorded, so the retries end when the member's presses do. Only this many stale tries in
+ * a row that saw nothing move (which no concurrent answer explains) give up.
+ */
+const MAX_UNEXPLAINED_STALE_GRADES = 3;
 /** Reads made at reveal and kept for the grade; beyond this many, the oldest go. */
 const MAX_PREFETCHED = 2_000;
 
@@ -131,12 +136,17 @@ export class QuizService {
       // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
       if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
     }
-    for (let attempt = 1; ; attempt++) {
+    let previous: GradingVersions | undefined;
+    for (let unexplained = 0; ; ) {
       const found = await this.rounds.findForGrading(roundId, today);
+      if (previous && found && sameVersions(previous, found.versions)) unexplained++;
+      if (unexplained >= MAX_UNEXPLAINED_STALE_GRADES) {
+        throw new Error(`grading round ${roundId} came back stale ${unexplained} times with nothing changed in between`);
+      }
       const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today);
       if (outcome !== 'stale') return outcome;
       // Another answer of this member changed their totals or this card's memory since the read.
-      if (attempt >= MAX_GRADE_ATTEMPTS) throw new Error(`grading round ${roundId} kept meeting concurrent answers (${attempt} attempts)`);
+      previous = found?.versions;
     }
   }
 
@@ -275,6 +285,10 @@ function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): 
   if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
   if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
+}
+
+function sameVersions(a: GradingVersions, b: GradingVersions): boolean {
+  return a.createdAt.getTime() === b.createdAt.getTime() && a.answers === b.answers && a.reps === b.reps && a.retention === b.retention;
 }
 
 function chosenOf(answer: { grade: Grade } | { choice: number }): number | undefined {
