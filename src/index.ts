@@ -1,6 +1,7 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
+import { exitIfPgliteInUse, PgliteInUseError } from './db/pglite-lock.js';
 import { DeckValidationError, formatProblem, loadDecks } from './decks/loader.js';
 import { createLogger } from './logger.js';
 
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
 process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
 main().catch((error: unknown) => {
+  if (error instanceof PgliteInUseError) exitIfPgliteInUse(error);
   logger.fatal({ err: error }, 'deepcards could not start');
   process.exit(1);
 });

@@ -8,6 +8,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../paths.js';
+import { initialiseLockedDir, lockPgliteDir, type PgliteLock } from './pglite-lock.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 import * as schema from './schema.js';
 
@@ -75,14 +76,23 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   }
   let pglite: PGlite;
   let owned = true;
+  let lock: PgliteLock | undefined;
   if ('pglite' in target) {
     pglite = target.pglite;
     owned = false;
   } else {
     await mkdir(target.pgliteDir, { recursive: true });
+    lock = await lockPgliteDir(target.pgliteDir);
+    await initialiseLockedDir(target.pgliteDir, async (fresh) => (await PGlite.create(fresh)).close()).catch((error: unknown) => {
+      lock?.release();
+      throw error;
+    });
     pglite = new PGlite(target.pgliteDir);
   }
-  await pglite.waitReady;
+  await pglite.waitReady.catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   const db = drizzlePglite({ client: withPreparedStatements(pglite), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
@@ -92,6 +102,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     prepare: preparer(db, (result) => (result as { rows: unknown[] }).rows),
     close: async () => {
       if (owned && !pglite.closed) await pglite.close();
+      lock?.release();
     },
   };
 }
