@@ -193,9 +193,12 @@ export class DailyService {
     return rows.filter((r) => isDailyDue(scheduleOf(r.settings), now, r.lastDate)).map((r) => r.settings.guildId);
   }
 
-  async answer(challengeId: number, userId: string, choice: number, now: Date): Promise<DailyAnswerOutcome> {
+  /** A member's answer; `pressedIn` (the press's guild, null in a DM) must be the challenge's, when given. */
+  async answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null): Promise<DailyAnswerOutcome> {
     const context = await this.daily.answerContext(challengeId, userId);
     const challenge = context?.challenge;
+    // A press from another guild than the challenge's (only a forged request makes one) finds nothing.
+    if (challenge && pressedIn !== undefined && challenge.guildId !== pressedIn) return { kind: 'gone' };
     const view = challenge && this.viewOf(challenge);
     if (!context || !challenge || !view) return { kind: 'gone' };
     if (challenge.status !== 'open') return { kind: 'closed', view };

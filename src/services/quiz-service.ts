@@ -6,7 +6,7 @@ import { awardedPoints, isCorrect } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
-import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
+import { QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
 import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
@@ -81,12 +81,19 @@ export class QuizService {
 
   /** Serves a new card of a deck to a member and records the round. */
   async startQuiz(input: StartQuizInput): Promise<RoundView> {
+    // Discord offers only the listed modes; a forged request can send anything, and nothing else is stored.
+    if (!QUIZ_MODES.includes(input.mode)) {
+      throw new UserError(`"${String(input.mode).slice(0, 20)}" is not a quiz mode. Use mode:flashcard or mode:choice.`);
+    }
     return this.serve(this.requireDeck(input.deckId), input);
   }
 
-  /** "Next card": another card of the same deck, in the same mode and privacy, for the same member. */
-  async nextCard(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
-    const previous = await this.resolve(roundId, userId);
+  /**
+   * "Next card": another card of the same deck, in the same mode and privacy, for the same member.
+   * `pressedIn` (the guild the press came from, null for a DM) must be the round's, when given.
+   */
+  async nextCard(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
+    const previous = await this.resolve(roundId, userId, pressedIn);
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
     return this.serve(deck, {
@@ -100,9 +107,9 @@ export class QuizService {
     });
   }
 
-  async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
-    const round = await this.rounds.revealOwned(roundId, userId, now);
-    if (!round) return this.refusal(roundId);
+  async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
+    const round = await this.rounds.revealOwned(roundId, userId, now, pressedIn);
+    if (!round) return this.refusal(roundId, pressedIn);
     return this.viewOf(round) ?? { kind: 'gone' };
   }
 
@@ -128,10 +135,10 @@ export class QuizService {
    * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the
    * write stores it only if that still holds (GradeRecord.expected), else it is read and computed again.
    */
-  async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date): Promise<GradeOutcome> {
+  async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date, pressedIn?: string | null): Promise<GradeOutcome> {
     const today = utcDay(now);
     const prefetched = await this.takePrefetched(roundId, today);
-    if (prefetched) {
+    if (prefetched && !pressedElsewhere(prefetched.round, pressedIn)) {
       const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today);
       // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
       if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
@@ -139,6 +146,8 @@ export class QuizService {
     let previous: GradingVersions | undefined;
     for (let unexplained = 0; ; ) {
       const found = await this.rounds.findForGrading(roundId, today);
+      // A press from another guild than the round's (only a forged request can make one) finds nothing.
+      if (found && pressedElsewhere(found.round, pressedIn)) return { kind: 'gone' };
       if (previous && found && sameVersions(previous, found.versions)) unexplained++;
       if (unexplained >= MAX_UNEXPLAINED_STALE_GRADES) {
         throw new Error(`grading round ${roundId} came back stale ${unexplained} times with nothing changed in between`);
@@ -259,17 +268,17 @@ export class QuizService {
     return { round, deck, card };
   }
 
-  private async resolve(roundId: number, userId: string): Promise<RoundView | PressRefusal> {
+  private async resolve(roundId: number, userId: string, pressedIn: string | null | undefined): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
     if (!view) return { kind: 'gone' };
     if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
     return view;
   }
 
-  private async refusal(roundId: number): Promise<PressRefusal> {
+  private async refusal(roundId: number, pressedIn: string | null | undefined): Promise<PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
     return view ? { kind: 'not-owner', view } : { kind: 'gone' };
   }
 
@@ -285,6 +294,11 @@ function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): 
   if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
   if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
+}
+
+/** True when a press came from a guild (or DM) other than the round's; `undefined` means "not checked". */
+function pressedElsewhere(round: Round, pressedIn: string | null | undefined): boolean {
+  return pressedIn !== undefined && round.guildId !== pressedIn;
 }
 
 function sameVersions(a: GradingVersions, b: GradingVersions): boolean {

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { TEST_DB_KIND } from '../support/database.js';
+import { ChannelTypes } from '../support/fake-discord/index.js';
 import { buttonIds, buttonLabels, embedText } from '../support/harness.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -37,6 +38,19 @@ describe(`/daily, /leaderboard and /stats through discord.js and a fake Discord,
     const r = await setup(over);
     expect(r.data?.flags).toBe(EPHEMERAL);
     expect(r.data?.content).toMatch(message);
+    expect(await settingsRows()).toBe(0);
+  });
+
+  test.each([
+    ['a voice channel of this server', () => ctx.h.fake.addChannel(ctx.h.guild.id, { name: 'voice', type: ChannelTypes.GuildVoice })],
+    ['a category of this server', () => ctx.h.fake.addChannel(ctx.h.guild.id, { name: 'study', type: ChannelTypes.GuildCategory })],
+    ['a text channel of another server', () => ctx.h.fake.addChannel(ctx.h.fake.addGuild({ name: 'Elsewhere' }).id, { name: 'general' })],
+  ])('GIVEN a forged /daily setup naming %s THEN it is refused and nothing is saved', async (_what, make) => {
+    const channel = make();
+    await new Promise((r) => setTimeout(r, 50)); // CHANNEL_CREATE reaches the bot's cache
+    const r = await setup({ channel: channel.id });
+    expect(r.data?.flags).toBe(EPHEMERAL);
+    expect(r.data?.content).toMatch(/is not a text or announcement channel of this server|I cannot see/);
     expect(await settingsRows()).toBe(0);
   });
 

@@ -145,7 +145,13 @@ export class RoundsRepository {
     this.revealRound = db
       .update(rounds)
       .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
-      .where(and(eq(rounds.id, p('id')), eq(rounds.ownerId, p('ownerId'))))
+      .where(
+        and(
+          eq(rounds.id, p('id')),
+          eq(rounds.ownerId, p('ownerId')),
+          sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
+        ),
+      )
       .returning()
       .prepare('rounds_reveal');
     this.roundForGrading = db
@@ -243,9 +249,12 @@ export class RoundsRepository {
     };
   }
 
-  /** Marks a round revealed by its owner and returns it; undefined when it is not that owner's round. */
-  async revealOwned(id: number, ownerId: string, now: Date): Promise<Round | undefined> {
-    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString() });
+  /**
+   * Marks a round revealed by its owner and returns it; undefined when it is not that owner's round,
+   * or (when `guildId` is given: null for a DM) not a round of that guild.
+   */
+  async revealOwned(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<Round | undefined> {
+    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
     return row;
   }
 

@@ -113,6 +113,10 @@ async function requireBotCanPost(interaction: ChatInputCommandInteraction, chann
   const me = guild.members.me ?? (await guild.members.fetchMe());
   const channel: GuildBasedChannel | null = guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId).catch(() => null));
   if (!channel) throw new UserError(`I cannot see <#${channelId}>. Give me View Channel there, or pick another channel.`);
+  // The option only offers text and announcement channels of this server; a forged request can name any.
+  if (channel.guildId !== guild.id || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
+    throw new UserError(`<#${channelId}> is not a text or announcement channel of this server. Pick one of this server's text channels. Nothing was saved.`);
+  }
   const permissions = channel.permissionsFor(me);
   const missing = NEEDED.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
   if (missing.length > 0) {

@@ -23,7 +23,7 @@ function isRefusal(value: RoundView | PressRefusal): value is PressRefusal {
 
 export async function handleReveal(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'reveal' }>, ctx: BotContext): Promise<void> {
   const now = ctx.now();
-  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, now);
+  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, now, interaction.guildId);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   const labels = result.round.source === 'review' ? await ctx.review.gradeLabels(result, now) : undefined;
   await interaction.update(renderRevealed(result, labels));
@@ -38,7 +38,7 @@ export async function handleGrade(
 ): Promise<void> {
   const answer = id.action === 'grade' ? { grade: id.grade } : { choice: id.choice };
   const now = ctx.now();
-  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now);
+  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now, interaction.guildId);
   switch (outcome.kind) {
     case 'gone':
     case 'not-owner':
@@ -62,7 +62,7 @@ export async function handleGrade(
 }
 
 export async function handleNext(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'next' }>, ctx: BotContext): Promise<void> {
-  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now());
+  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now(), interaction.guildId);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   await interaction.update(renderQuestion(result));
 }
