@@ -86,9 +86,12 @@ export const dailyCommand: SlashCommand = {
         if (result.kind === 'posted') {
           await interaction.reply(note(`Posted today's challenge in <#${result.challenge.channelId}>.`));
         } else if (result.kind === 'failed') {
-          await interaction.reply(
-            note(`Could not post the challenge: ${result.reason}. ${result.permanent ? 'The daily challenge is paused until you fix that and run /daily setup.' : 'It will be retried automatically.'}`),
-          );
+          // Only what will really happen: /daily now is not retried; the schedule goes on as before.
+          const next = result.permanent ? null : (await ctx.daily.status(guildId, now)).nextPost;
+          const after = result.permanent
+            ? 'The daily challenge is paused until you fix that and run /daily setup.'
+            : `Nothing was posted and this is not retried: run /daily now again in a minute${next ? `, or wait for the scheduled post <t:${Math.floor(next.at.getTime() / 1000)}:R>` : ''}.`;
+          await interaction.reply(note(`Could not post the challenge: ${result.reason}. ${after}`));
         } else {
           await interaction.reply(note('A challenge is being posted right now; try again in a moment.'));
         }
