@@ -152,15 +152,18 @@ export class DailyService {
     return { settings, nextPost, last };
   }
 
-  /** /daily now: posts a challenge at once and closes the current one. */
-  async postNow(guildId: string, now: Date): Promise<PostResult> {
+  /**
+   * /daily now: posts a challenge at once and closes the current one. One challenge per interaction:
+   * the same interaction delivered to a second process (or resent) finds its claim taken.
+   */
+  async postNow(guildId: string, now: Date, interactionId?: string): Promise<PostResult> {
     const settings = await this.daily.settings(guildId);
     if (!settings) throw new UserError('The daily challenge is not set up in this server yet. Run /daily setup first.');
     if (!settings.enabled) throw new UserError('The daily challenge is disabled in this server. Run /daily setup to turn it back on.');
     if (settings.pausedReason) {
       throw new UserError(`The daily challenge is paused: ${settings.pausedReason}. Fix it, then run /daily setup again.`);
     }
-    return this.publish(settings, 'manual', localTime(now, settings.timeZone).date, now);
+    return this.publish(settings, 'manual', localTime(now, settings.timeZone).date, now, interactionId);
   }
 
   /**
@@ -250,7 +253,7 @@ export class DailyService {
     this.refreshTimers.clear();
   }
 
-  private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date): Promise<PostResult> {
+  private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date, interactionId?: string): Promise<PostResult> {
     const pool = this.pool(settings.deckId);
     if (pool.length === 0) {
       await this.daily.pause(settings.guildId, `the deck "${settings.deckId}" is no longer loaded`, now);
@@ -269,6 +272,7 @@ export class DailyService {
       options,
       correctIndex,
       claimedAt: now,
+      interactionId: interactionId ?? null,
     });
     if (!claimed) return { kind: 'taken' };
     let messageId: string;

@@ -50,6 +50,8 @@ export interface StartQuizInput {
   channelId: string;
   isPrivate: boolean;
   now: Date;
+  /** The Discord interaction asking: delivered twice (two processes, a resend), it still serves one round. */
+  interactionId?: string;
 }
 
 /**
@@ -92,7 +94,7 @@ export class QuizService {
    * "Next card": another card of the same deck, in the same mode and privacy, for the same member.
    * `pressedIn` (the guild the press came from, null for a DM) must be the round's, when given.
    */
-  async nextCard(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
+  async nextCard(roundId: number, userId: string, now: Date, pressedIn?: string | null, interactionId?: string): Promise<RoundView | PressRefusal> {
     const previous = await this.resolve(roundId, userId, pressedIn);
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
@@ -104,6 +106,7 @@ export class QuizService {
       channelId: round.channelId,
       isPrivate: round.isPrivate,
       now,
+      ...(interactionId === undefined ? {} : { interactionId }),
     });
   }
 
@@ -262,6 +265,7 @@ export class QuizService {
       createdAt: input.now,
       candidates,
       recentWindow: recentWindow(deck),
+      interactionId: input.interactionId ?? null,
     });
     const card = this.decks.card(round.cardId);
     if (!card) throw new Error(`the database picked card ${round.cardId}, which is not in deck ${deck.id}`);

@@ -267,7 +267,9 @@ export class DailyRepository {
    * Claims a challenge before it is posted. For a scheduled one, the unique (guild, local date)
    * decides between racing processes: the loser gets undefined and posts nothing.
    */
-  async claim(row: Pick<DailyChallengeRow, 'guildId' | 'localDate' | 'kind' | 'channelId' | 'deckId' | 'cardId' | 'options' | 'correctIndex' | 'claimedAt'>): Promise<DailyChallengeRow | undefined> {
+  async claim(
+    row: Pick<DailyChallengeRow, 'guildId' | 'localDate' | 'kind' | 'channelId' | 'deckId' | 'cardId' | 'options' | 'correctIndex' | 'claimedAt'> & { interactionId?: string | null },
+  ): Promise<DailyChallengeRow | undefined> {
     const [claimed] = await this.database.db
       .insert(dailyChallenges)
       .values({ ...row, status: 'claimed' })

@@ -25,6 +25,8 @@ export interface NewQuizRound {
   candidates: readonly { cardId: string; choiceOrder: string[] | null; correctIndex: number | null }[];
   /** How many of the member's latest rounds of the deck hold their cards back. */
   recentWindow: number;
+  /** The interaction that asked for it: a second delivery of it gets the same round, not another. */
+  interactionId?: string | null;
 }
 
 /** A round with what grading it needs to know, read in one round trip. */
@@ -136,10 +138,11 @@ export class RoundsRepository {
         order by (c.value ->> 'id') in (select card_id from recent), c.ord
         limit 1
       )
-      insert into rounds (source, owner_id, guild_id, channel_id, deck_id, card_id, mode, choice_order, correct_index, is_private, created_at)
+      insert into rounds (source, owner_id, guild_id, channel_id, deck_id, card_id, mode, choice_order, correct_index, is_private, created_at, interaction_id)
       select 'quiz', ${p('ownerId')}, ${p('guildId')}, ${p('channelId')}, ${p('deckId')}, card_id, ${p('mode')}, choice_order, correct_index,
-             ${p('isPrivate')}::boolean, ${p('createdAt')}::timestamptz
+             ${p('isPrivate')}::boolean, ${p('createdAt')}::timestamptz, ${p('interactionId')}::text
       from picked
+      on conflict (interaction_id) do nothing
       returning id::text as id, card_id`,
     );
     this.revealRound = db
@@ -226,7 +229,13 @@ export class RoundsRepository {
       createdAt: r.createdAt.toISOString(),
       recentWindow: r.recentWindow,
       candidates: JSON.stringify(r.candidates.map((c) => (c.choiceOrder ? { id: c.cardId, order: c.choiceOrder, correct: c.correctIndex } : { id: c.cardId }))),
+      interactionId: r.interactionId ?? null,
     });
+    if (!row && r.interactionId) {
+      // Another process served this very interaction: its round is the answer, not a second one.
+      const [served] = await this.database.db.select().from(rounds).where(eq(rounds.interactionId, r.interactionId)).limit(1);
+      if (served) return served;
+    }
     const picked = row && r.candidates.find((c) => c.cardId === row.card_id);
     if (!row || !picked) throw new Error('insert into rounds returned no card of the candidates');
     return {
@@ -246,6 +255,7 @@ export class RoundsRepository {
       answeredAt: null,
       reviewedBefore: 0,
       reviewDeck: null,
+      interactionId: r.interactionId ?? null,
     };
   }
 

@@ -82,7 +82,7 @@ export const dailyCommand: SlashCommand = {
         await interaction.reply({ ...renderDailyStatus(await ctx.daily.status(guildId, now)), flags: MessageFlags.Ephemeral });
         return;
       case 'now': {
-        const result = await ctx.daily.postNow(guildId, now);
+        const result = await ctx.daily.postNow(guildId, now, interaction.id);
         if (result.kind === 'posted') {
           await interaction.reply(note(`Posted today's challenge in <#${result.challenge.channelId}>.`));
         } else if (result.kind === 'failed') {

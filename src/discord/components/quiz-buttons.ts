@@ -62,7 +62,7 @@ export async function handleGrade(
 }
 
 export async function handleNext(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'next' }>, ctx: BotContext): Promise<void> {
-  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now(), interaction.guildId);
+  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now(), interaction.guildId, interaction.id);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   await interaction.update(renderQuestion(result));
 }
