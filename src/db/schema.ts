@@ -47,6 +47,8 @@ export const rounds = pgTable(
     reviewDeck: text(),
     /** The Discord interaction that served it: a second process receiving it serves nothing more. */
     interactionId: text(),
+    /** The Discord interaction (the press) that graded it: the same press delivered again is not "already answered". */
+    answeredInteractionId: text(),
   },
   (t) => [
     index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt),

@@ -26,6 +26,8 @@ export type PressRefusal =
 export type GradeOutcome =
   | PressRefusal
   | { kind: 'already-graded'; view: RoundView }
+  /** This very press was graded already, by another process that received it too: show nothing. */
+  | { kind: 'delivered-twice' }
   | {
       kind: 'graded';
       view: RoundView;
@@ -138,11 +140,18 @@ export class QuizService {
    * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the
    * write stores it only if that still holds (GradeRecord.expected), else it is read and computed again.
    */
-  async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date, pressedIn?: string | null): Promise<GradeOutcome> {
+  async grade(
+    roundId: number,
+    userId: string,
+    answer: { grade: Grade } | { choice: number },
+    now: Date,
+    pressedIn?: string | null,
+    interactionId?: string,
+  ): Promise<GradeOutcome> {
     const today = utcDay(now);
     const prefetched = await this.takePrefetched(roundId, today);
     if (prefetched && !pressedElsewhere(prefetched.round, pressedIn)) {
-      const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today);
+      const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today, interactionId);
       // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
       if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
     }
@@ -155,10 +164,16 @@ export class QuizService {
       if (unexplained >= MAX_UNEXPLAINED_STALE_GRADES) {
         throw new Error(`grading round ${roundId} came back stale ${unexplained} times with nothing changed in between`);
       }
-      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today);
-      if (outcome !== 'stale') return outcome;
-      // Another answer of this member changed their totals or this card's memory since the read.
-      previous = found?.versions;
+      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today, interactionId);
+      if (outcome === 'stale') {
+        // Another answer of this member changed their totals or this card's memory since the read.
+        previous = found?.versions;
+        continue;
+      }
+      if (outcome.kind !== 'already-graded' || !interactionId) return outcome;
+      // Answered meanwhile: by this very press, received by another process too?
+      const round = await this.rounds.findById(roundId);
+      return round?.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : outcome;
     }
   }
 
@@ -169,12 +184,15 @@ export class QuizService {
     answer: { grade: Grade } | { choice: number },
     now: Date,
     today: string,
+    interactionId: string | undefined,
   ): Promise<GradeOutcome | 'stale'> {
     if (!found) return { kind: 'gone' };
     const view = this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
     if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
-    if (found.round.answeredAt) return { kind: 'already-graded', view };
+    if (found.round.answeredAt) {
+      return interactionId && found.round.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : { kind: 'already-graded', view };
+    }
 
     const result = resultOf(found.round, answer);
     if (!result) return { kind: 'already-graded', view };
@@ -206,6 +224,7 @@ export class QuizService {
         log,
       },
       expected: found.versions,
+      interactionId: interactionId ?? null,
     };
     let outcome;
     let earned = points;

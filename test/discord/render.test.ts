@@ -18,6 +18,7 @@ function round(over: Partial<Round>): Round {
   return {
     id: 9_007_199_254_740_991,
     interactionId: null,
+    answeredInteractionId: null,
     source: 'quiz',
     ownerId: '300000000000000001',
     guildId: '100000000000000001',

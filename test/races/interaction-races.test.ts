@@ -60,6 +60,21 @@ describe(`one interaction received by two processes on ${TEST_DB_KIND}`, () => {
     expect('round' in fromB && 'round' in fromA && fromB.round.id === fromA.round.id).toBe(true);
   });
 
+  test.each([
+    { order: 'at once', together: true },
+    { order: 'A, then B', together: false },
+  ])('GIVEN ALICE\'s only press on a round delivered to session A and session B ($order) THEN one grade is recorded and the other process shows nothing (never "You already answered")', async ({ together }) => {
+    const a = quizProcess(1);
+    const b = quizProcess(2);
+    const view = await a.startQuiz({ deckId: 'alpha', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+    const press = (p: QuizService) => p.grade(view.round.id, ALICE, { grade: 'good' }, NOON, GUILD, interaction(5));
+    const outcomes = together ? await Promise.all([press(a), press(b)]) : [await press(a), await press(b)];
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['delivered-twice', 'graded']);
+    expect(await count(sql`select count(*)::int as n from answers`)).toBe(1);
+    // A second, different press on the answered card still says it counts once.
+    expect((await b.grade(view.round.id, ALICE, { grade: 'easy' }, NOON, GUILD, interaction(6))).kind).toBe('already-graded');
+  });
+
   test('GIVEN session A and session B each receive the same 3 /daily now interactions at once THEN 3 challenges are posted, not 6', async () => {
     const publisher = new MemoryPublisher();
     const make = (seed: number) => {

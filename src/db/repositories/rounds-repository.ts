@@ -79,6 +79,8 @@ export interface GradeRecord {
   memory: MemoryWrite;
   /** What the grade was computed from: nothing is written unless it still holds. */
   expected: GradingVersions;
+  /** The press that graded it, kept on the round so the same press delivered again is recognised. */
+  interactionId?: string | null;
 }
 
 export interface GradeOutcome {
@@ -182,7 +184,7 @@ export class RoundsRepository {
       'rounds_record_grade',
       sql`
       with claimed as (
-        update rounds set answered_at = ${p('at')}::timestamptz
+        update rounds set answered_at = ${p('at')}::timestamptz, answered_interaction_id = ${p('interactionId')}::text
         where id = ${p('roundId')} and answered_at is null
           and owner_id = ${p('userId')} and card_id = ${p('cardId')} and created_at = ${p('createdAt')}::timestamptz
           and coalesce((select s.answers from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), -1) = ${p('expectedAnswers')}::int
@@ -256,6 +258,7 @@ export class RoundsRepository {
       reviewedBefore: 0,
       reviewDeck: null,
       interactionId: r.interactionId ?? null,
+      answeredInteractionId: null,
     };
   }
 
@@ -304,6 +307,7 @@ export class RoundsRepository {
       expectedAnswers: g.expected.answers,
       expectedReps: g.expected.reps,
       expectedRetention: g.expected.retention,
+      interactionId: g.interactionId ?? null,
       ...totalsValues(g),
       ...memoryValues(g.memory),
     });

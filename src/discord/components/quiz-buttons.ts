@@ -38,8 +38,11 @@ export async function handleGrade(
 ): Promise<void> {
   const answer = id.action === 'grade' ? { grade: id.grade } : { choice: id.choice };
   const now = ctx.now();
-  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now, interaction.guildId);
+  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now, interaction.guildId, interaction.id);
   switch (outcome.kind) {
+    case 'delivered-twice':
+      // Another process received this press too and answers it; a second answer would be refused (40060).
+      return;
     case 'gone':
     case 'not-owner':
       await interaction.reply(refusalNote(outcome));
