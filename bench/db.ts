@@ -76,6 +76,7 @@ const throwingPublisher: ChallengePublisher = {
   post: () => Promise.reject(new Error('bench: nothing should be due at BENCH_NOW')),
   edit: () => Promise.reject(new Error('bench: nothing should be edited')),
   findPosted: () => Promise.reject(new Error('bench: no claim should be stale')),
+  delete: () => Promise.reject(new Error('bench: nothing should be deleted')),
 };
 
 async function main(): Promise<void> {

@@ -1,5 +1,8 @@
-import { config as loadDotenv } from 'dotenv';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { projectRoot } from './paths.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -27,9 +30,9 @@ const envSchema = z.object({
       .regex(/^postgres(ql)?:\/\//, 'a PostgreSQL URL such as postgres://user:password@host:5432/deepcards')
       .optional(),
   ),
-  PGLITE_DIR: optionalString.default('./data/pglite'),
+  PGLITE_DIR: optionalString,
   DEV_GUILD_ID: snowflake,
-  DECKS_DIR: optionalString.default('./decks'),
+  DECKS_DIR: optionalString,
   LOG_LEVEL: z
     .string()
     .trim()
@@ -80,7 +83,7 @@ export class ConfigError extends Error {
  * Parses configuration from an environment object. Every problem is collected as one line naming the
  * variable and what it expects. The token's value never appears in a message.
  */
-export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean } = {}): Config {
+export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean } & PathOrigins = {}): Config {
   // An empty variable (as .env.example leaves optional ones) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = envSchema.safeParse(given);
@@ -96,33 +99,60 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
   }
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   const data = result.data;
+  const paths = resolveDefaultPaths(data, opts);
   return {
     discordToken: data.DISCORD_TOKEN,
     discordApiUrl: data.DISCORD_API_URL,
     databaseUrl: data.DATABASE_URL,
-    pgliteDir: data.PGLITE_DIR,
+    pgliteDir: paths.pgliteDir,
     devGuildId: data.DEV_GUILD_ID,
-    decksDirs: splitDirs(data.DECKS_DIR),
-    decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
+    decksDirs: paths.decksDirs,
+    decksDir: paths.decksDirs.at(-1) ?? paths.defaultDecksDir,
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
     startupTimeoutMs: data.STARTUP_TIMEOUT_MS,
   };
 }
 
-function splitDirs(value: string): string[] {
+/**
+ * Where relative paths are taken from. The defaults, and paths written in the installation's `.env`,
+ * belong to the installation, so they resolve against its root: a service manager started from `/`
+ * uses the same database and decks as `npm start` in the project folder. A relative path set in the
+ * environment itself stays relative to the working directory, as a shell user expects.
+ */
+export interface PathOrigins {
+  /** The installation's root; the project folder by default. */
+  root?: string;
+  /** Variables whose value came from the root's `.env` file rather than the environment. */
+  fromEnvFile?: ReadonlySet<string>;
+}
+
+function resolveDefaultPaths(data: { PGLITE_DIR?: string | undefined; DECKS_DIR?: string | undefined }, opts: PathOrigins) {
+  const root = opts.root ?? projectRoot();
+  const fromFile = (name: string, value: string) => (opts.fromEnvFile?.has(name) ? path.resolve(root, value) : value);
+  const defaultDecksDir = path.join(root, 'decks');
+  const decksDirs = data.DECKS_DIR === undefined ? [defaultDecksDir] : splitDirs(data.DECKS_DIR, defaultDecksDir).map((d) => fromFile('DECKS_DIR', d));
+  return {
+    pgliteDir: data.PGLITE_DIR === undefined ? path.join(root, 'data', 'pglite') : fromFile('PGLITE_DIR', data.PGLITE_DIR),
+    decksDirs,
+    defaultDecksDir,
+  };
+}
+
+function splitDirs(value: string, fallback: string): string[] {
   const dirs = value.split(',').map((d) => d.trim()).filter(Boolean);
-  return dirs.length > 0 ? dirs : ['./decks'];
+  return dirs.length > 0 ? dirs : [fallback];
 }
 
 /**
- * Loads `.env` (without overriding variables already set) and parses the process environment.
- * On a problem it prints one line per problem and exits 1, without a stack trace.
+ * Loads the installation's `.env` (without overriding variables already set) and parses the process
+ * environment. On a problem it prints one line per problem and exits 1, without a stack trace.
  */
 export function loadConfig(opts: { requireToken?: boolean } = {}): Config {
-  loadDotenv({ quiet: true });
+  const root = projectRoot();
+  const fromEnvFile = loadEnvFile(path.join(root, '.env'));
   try {
-    return parseConfig(process.env, opts);
+    return parseConfig(process.env, { ...opts, root, fromEnvFile });
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);
@@ -130,4 +160,16 @@ export function loadConfig(opts: { requireToken?: boolean } = {}): Config {
     }
     throw error;
   }
+}
+
+/** Copies the variables of a `.env` file that the environment does not set; returns their names. */
+function loadEnvFile(file: string): Set<string> {
+  const taken = new Set<string>();
+  if (!existsSync(file)) return taken;
+  for (const [name, value] of Object.entries(parseDotenv(readFileSync(file)))) {
+    if (process.env[name] !== undefined) continue;
+    process.env[name] = value;
+    taken.add(name);
+  }
+  return taken;
 }

@@ -1,5 +1,6 @@
 import { createApp } from './app.js';
 import { loadConfig } from './config.js';
+import { exitIfPgliteInUse, PgliteInUseError } from './db/pglite-lock.js';
 import { DeckValidationError, formatProblem, loadDecks } from './decks/loader.js';
 import { RESTARTING_ANSWER_TIMEOUT_MS } from './discord/router.js';
 import { createLogger } from './logger.js';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 process.on('unhandledRejection', (error) => logger.error({ err: error }, 'unhandled rejection'));
 
 main().catch((error: unknown) => {
+  if (error instanceof PgliteInUseError) exitIfPgliteInUse(error);
   if (error instanceof StartupError) {
     // Expected, and the line says what to fix: no stack trace, like a config error.
     process.stderr.write(`startup error: ${error.message}\n`);

@@ -1,5 +1,13 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config.js';
+import { projectRoot } from '../src/paths.js';
+
+const ROOT = projectRoot();
 
 const problemsOf = (env: Record<string, string>, requireToken = true): string[] => {
   try {
@@ -17,8 +25,8 @@ describe('config', () => {
     expect(config).toMatchObject({
       discordToken: 'abc.def.ghi',
       databaseUrl: undefined,
-      pgliteDir: './data/pglite',
-      decksDir: './decks',
+      pgliteDir: path.join(ROOT, 'data', 'pglite'),
+      decksDir: path.join(ROOT, 'decks'),
       logLevel: 'info',
       devGuildId: undefined,
       discordApiUrl: undefined,
@@ -52,7 +60,7 @@ describe('config', () => {
       { DISCORD_TOKEN: 't', DATABASE_URL: '', DEV_GUILD_ID: '', DISCORD_API_URL: '', PGLITE_DIR: '', DECKS_DIR: ' ', LOG_LEVEL: '', SHUTDOWN_TIMEOUT_MS: '' },
       { requireToken: true },
     );
-    expect(config).toMatchObject({ pgliteDir: './data/pglite', decksDirs: ['./decks'], logLevel: 'info', shutdownTimeoutMs: 5000 });
+    expect(config).toMatchObject({ pgliteDir: path.join(ROOT, 'data', 'pglite'), decksDirs: [path.join(ROOT, 'decks')], logLevel: 'info', shutdownTimeoutMs: 5000 });
     expect(config.databaseUrl).toBeUndefined();
     expect(config.devGuildId).toBeUndefined();
     expect(config.discordApiUrl).toBeUndefined();
@@ -74,5 +82,36 @@ describe('config', () => {
     const config = parseConfig({ DISCORD_TOKEN: 't', DECKS_DIR: './decks, /srv/our-decks' });
     expect(config.decksDirs).toEqual(['./decks', '/srv/our-decks']);
     expect(config.decksDir).toBe('/srv/our-decks');
+  });
+
+  describe('paths and the working directory', () => {
+    test('GIVEN PGLITE_DIR and DECKS_DIR unset THEN they are the installation\'s data/pglite and decks, whatever the working directory', () => {
+      const config = parseConfig({ DISCORD_TOKEN: 't' }, { root: '/opt/deepcards' });
+      expect(config.pgliteDir).toBe('/opt/deepcards/data/pglite');
+      expect(config.decksDirs).toEqual(['/opt/deepcards/decks']);
+    });
+
+    test('GIVEN relative paths written in the installation\'s .env THEN they are taken from its root', () => {
+      const config = parseConfig({ DISCORD_TOKEN: 't', PGLITE_DIR: './data/pglite', DECKS_DIR: './decks,/srv/ours' }, { root: '/opt/deepcards', fromEnvFile: new Set(['PGLITE_DIR', 'DECKS_DIR']) });
+      expect(config.pgliteDir).toBe('/opt/deepcards/data/pglite');
+      expect(config.decksDirs).toEqual(['/opt/deepcards/decks', '/srv/ours']);
+    });
+
+    test('GIVEN a relative path set in the environment itself THEN it stays relative to the working directory', () => {
+      const config = parseConfig({ DISCORD_TOKEN: 't', PGLITE_DIR: './here/db', DECKS_DIR: 'mine' }, { root: '/opt/deepcards', fromEnvFile: new Set() });
+      expect(config.pgliteDir).toBe('./here/db');
+      expect(config.decksDirs).toEqual(['mine']);
+    });
+
+    test('GIVEN the bot\'s config loaded by a process started from another folder (as systemd starts it from /) THEN it finds the installation\'s database and decks', () => {
+      const elsewhere = mkdtempSync(path.join(tmpdir(), 'deepcards-cwd-'));
+      writeFileSync(path.join(elsewhere, '.env'), 'PGLITE_DIR=./wrong\n');
+      const script = `import { loadConfig } from ${JSON.stringify(path.join(ROOT, 'src', 'config.ts'))}; const c = loadConfig(); console.log(JSON.stringify({ pglite: c.pgliteDir, decks: c.decksDirs }));`;
+      const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'PGLITE_DIR' && k !== 'DECKS_DIR'));
+      const out = execFileSync(process.execPath, ['--import', pathToFileURL(path.join(ROOT, 'node_modules', 'tsx', 'dist', 'esm', 'index.mjs')).href, '--input-type=module', '-e', script], { cwd: elsewhere, env, encoding: 'utf8', timeout: 15_000 });
+      const loaded = JSON.parse(out.trim().split('\n').at(-1)!) as { pglite: string; decks: string[] };
+      expect(path.isAbsolute(loaded.pglite) && loaded.pglite.startsWith(ROOT)).toBe(true);
+      expect(loaded.decks[0]!.startsWith(ROOT)).toBe(true);
+    });
   });
 });

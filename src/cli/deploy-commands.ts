@@ -1,6 +1,7 @@
 import { REST } from 'discord.js';
 import { loadConfig } from '../config.js';
 import { openDatabase } from '../db/client.js';
+import { exitIfPgliteInUse } from '../db/pglite-lock.js';
 import { BotStateRepository } from '../db/repositories/stats-repository.js';
 import { COMMANDS } from '../discord/commands/index.js';
 import { registerCommands } from '../discord/register-commands.js';
@@ -10,7 +11,7 @@ const config = loadConfig({ requireToken: true });
 const logger = createLogger(config.logLevel);
 const rest = new REST(config.discordApiUrl ? { api: config.discordApiUrl } : {}).setToken(config.discordToken ?? '');
 const app = (await rest.get('/applications/@me')) as { id: string };
-const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir }, { migrate: true });
+const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir }, { migrate: true }).catch(exitIfPgliteInUse);
 try {
   const result = await registerCommands({
     rest,

@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { boundedPglite, boundedPostgres } from './bounded-client.js';
+import { initialiseLockedDir, lockPgliteDir, type PgliteLock } from './pglite-lock.js';
 import { withPreparedStatements } from './pglite-prepared.js';
 import * as schema from './schema.js';
 
@@ -92,14 +93,23 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   }
   let pglite: PGlite;
   let owned = true;
+  let lock: PgliteLock | undefined;
   if ('pglite' in target) {
     pglite = target.pglite;
     owned = false;
   } else {
     await mkdir(target.pgliteDir, { recursive: true });
+    lock = await lockPgliteDir(target.pgliteDir);
+    await initialiseLockedDir(target.pgliteDir, async (fresh) => (await PGlite.create(fresh)).close()).catch((error: unknown) => {
+      lock?.release();
+      throw error;
+    });
     pglite = new PGlite(target.pgliteDir);
   }
-  await pglite.waitReady;
+  await pglite.waitReady.catch((error: unknown) => {
+    lock?.release();
+    throw error;
+  });
   const prepared = withPreparedStatements(pglite);
   // Migrations may take longer than one call's deadline; they run before the bot answers anyone.
   if (opts.migrate) await migratePglite(drizzlePglite({ client: prepared, casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
@@ -111,6 +121,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     prepare: preparer(db, (result) => (result as { rows: unknown[] }).rows),
     close: async () => {
       if (owned && !pglite.closed) await pglite.close();
+      lock?.release();
     },
   };
 }

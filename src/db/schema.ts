@@ -46,8 +46,15 @@ export const rounds = pgTable(
     reviewedBefore: integer().notNull().default(0),
     /** The deck filter a /review session was started with; null for all decks. */
     reviewDeck: text(),
+    /** The Discord interaction that served it: a second process receiving it serves nothing more. */
+    interactionId: text(),
+    /** The Discord interaction (the press) that graded it: the same press delivered again is not "already answered". */
+    answeredInteractionId: text(),
   },
-  (t) => [index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt)],
+  (t) => [
+    index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt),
+    uniqueIndex('rounds_interaction_id_unique').on(t.interactionId),
+  ],
 );
 
 /**
@@ -160,8 +167,11 @@ export const dailyChallenges = pgTable(
     claimedAt: at().notNull(),
     postedAt: at(),
     closedAt: at(),
+    /** The /daily now interaction that posted it: one challenge per interaction, whoever receives it. */
+    interactionId: text(),
   },
   (t) => [
+    uniqueIndex('daily_challenges_interaction_id_unique').on(t.interactionId),
     uniqueIndex('daily_challenges_one_scheduled_per_day').on(t.guildId, t.localDate).where(sql`${t.kind} = 'scheduled'`),
     index('daily_challenges_guild_idx').on(t.guildId, t.localDate, t.id),
     index('daily_challenges_guild_card_idx').on(t.guildId, t.cardId),

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Document, isSeq, parseDocument, Scalar, stringify, visit } from 'yaml';
+import { MAX_CARDS_PER_DECK, MAX_DECK_FILE_BYTES, MAX_IMPORT_INPUT_BYTES, megabytes } from './limits.js';
 import { normalise, STOP_WORDS, words } from './check.js';
 import { formatProblem, LIMITS, parseDeckFile } from './loader.js';
 
@@ -462,6 +463,10 @@ async function scanDecks(dirs: readonly string[]): Promise<{ files: DeckFileInfo
   const files: DeckFileInfo[] = [];
   const cards = new Map<string, ExistingCard>();
   for (const file of paths) {
+    if ((await stat(file)).size > MAX_DECK_FILE_BYTES) {
+      files.push({ file, deckId: undefined, valid: false });
+      continue;
+    }
     const source = await readFile(file, 'utf8');
     const parsed = parseDeckFile(file, source);
     const questions = new Map(parsed.deck?.cards.map((c) => [c.id, c.question]));
@@ -473,13 +478,16 @@ async function scanDecks(dirs: readonly string[]): Promise<{ files: DeckFileInfo
   return { files, cards };
 }
 
+function refuseOverLimits(deckId: string, cards: number): void {
+  if (cards <= MAX_CARDS_PER_DECK) return;
+  throw new ImportError(
+    `deck "${deckId}" would hold ${cards.toLocaleString('en')} cards; a deck holds at most ${MAX_CARDS_PER_DECK.toLocaleString('en')}: import into several decks (--deck); nothing was written`,
+  );
+}
+
+/** The top-level `id:` of a deck file that does not load, read by its line (parsing it might be what failed). */
 function rawDeckId(source: string): string | undefined {
-  try {
-    const id: unknown = parseDocument(source).get('id');
-    return typeof id === 'string' ? id : undefined;
-  } catch {
-    return undefined;
-  }
+  return /^id:[ \t]*["']?([^"'\s#]+)["']?[ \t]*(#.*)?$/m.exec(source)?.[1];
 }
 
 /**
@@ -493,8 +501,14 @@ export async function importExportFile(opts: ImportOptions): Promise<ImportResul
   }
   let text: string;
   try {
+    // Refused by its size before it is read, so a huge file never fills memory.
+    const { size } = await stat(file);
+    if (size > MAX_IMPORT_INPUT_BYTES) {
+      throw new ImportError(`${file} is ${megabytes(size)}; decks:import reads at most ${megabytes(MAX_IMPORT_INPUT_BYTES)}: split the export into smaller files`);
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof ImportError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     throw new ImportError(code === 'ENOENT' ? `${file} does not exist; check the path` : `cannot read ${file}: ${String(error)}`);
   }
@@ -520,11 +534,16 @@ export async function importExportFile(opts: ImportOptions): Promise<ImportResul
     if (opts.title !== undefined) notes.push(`--title ignored: deck "${deckId}" already exists in ${target.file}`);
     const source = await readFile(target.file, 'utf8');
     expectedCards += parseDeckFile(target.file, source).deck?.cards.length ?? 0;
+    refuseOverLimits(deckId, expectedCards);
     output = appendToDeckSource(source, cards, sourceName);
   } else {
+    refuseOverLimits(deckId, expectedCards);
     const title = (opts.title?.trim() || defaultTitle(deckId)).slice(0, LIMITS.deckTitle);
     const description = `Imported from ${oneLine(sourceName)}`.slice(0, LIMITS.deckDescription);
     output = newDeckSource({ id: deckId, title, description }, cards, sourceName);
+  }
+  if (Buffer.byteLength(output, 'utf8') > MAX_DECK_FILE_BYTES) {
+    throw new ImportError(`deck "${deckId}" would be ${megabytes(Buffer.byteLength(output, 'utf8'))}; a deck file is at most ${megabytes(MAX_DECK_FILE_BYTES)}: import into several decks; nothing was written`);
   }
   const check = parseDeckFile(deckPath, output);
   const written = new Map(check.deck?.cards.map((c) => [c.id, c]));

@@ -1,8 +1,9 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import type { Card, Deck } from '../domain/types.js';
+import { MAX_CARDS_PER_DECK, MAX_DECK_FILE_BYTES, MAX_YAML_ALIAS_COUNT, MAX_YAML_FLOW_DEPTH, megabytes } from './limits.js';
 
 export const LIMITS = {
   deckTitle: 80,
@@ -86,18 +87,43 @@ export interface ParsedDeckFile {
 
 /** Parses and validates one deck file's text. Never throws for bad content: problems are returned. */
 export function parseDeckFile(file: string, source: string): ParsedDeckFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: DeckProblem[] = [];
   const cardLines = new Map<string, number>();
+  const bytes = Buffer.byteLength(source, 'utf8');
+  if (bytes > MAX_DECK_FILE_BYTES) {
+    problems.push({ file, line: 1, message: tooLarge(bytes) });
+    return { deck: undefined, problems, cardLines };
+  }
+  const deepAt = flowTooDeepAt(source);
+  if (deepAt !== undefined) {
+    problems.push({ file, line: deepAt, message: `YAML nested more than ${MAX_YAML_FLOW_DEPTH} brackets deep; a deck is a mapping of cards, a few levels deep` });
+    return { deck: undefined, problems, cardLines };
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(source, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
 
   for (const error of doc.errors) {
-    problems.push({ file, line: lineOf(error.pos[0]), message: `YAML syntax: ${error.message.split('\n')[0]}` });
+    const message = /call stack/i.test(error.message) ? 'YAML nested too deep; a deck is a mapping of cards, a few levels deep' : `YAML syntax: ${error.message.split('\n')[0]}`;
+    problems.push({ file, line: lineOf(error.pos[0]), message });
   }
   if (problems.length > 0) return { deck: undefined, problems, cardLines };
 
-  const raw: unknown = doc.toJS();
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: MAX_YAML_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml library refuses an alias "bomb" (aliases expanding to billions of nodes) by throwing.
+    const aliasAt = source.search(/(^|[\s[{,:-])\*[^\s,\]}]/m);
+    const why = error instanceof ReferenceError ? `YAML aliases (*name) expand to too much (more than ${MAX_YAML_ALIAS_COUNT}); write the cards out instead` : `YAML could not be read: ${(error as Error).message.split('\n')[0]}`;
+    problems.push({ file, line: aliasAt < 0 ? 1 : lineOf(aliasAt + 1), message: why });
+    return { deck: undefined, problems, cardLines };
+  }
+  const declared = (raw as { cards?: unknown } | null)?.cards;
+  if (Array.isArray(declared) && declared.length > MAX_CARDS_PER_DECK) {
+    problems.push({ file, line: lineOf(nodeOffset(doc, ['cards'])), message: `cards: ${declared.length} cards; a deck holds at most ${MAX_CARDS_PER_DECK.toLocaleString('en')}: split it into several decks` });
+    return { deck: undefined, problems, cardLines };
+  }
   const deckResult = deckSchema.safeParse(raw);
   if (!deckResult.success) {
     for (const issue of deckResult.error.issues) {
@@ -190,7 +216,9 @@ export async function checkDecks(
   const deckFiles = new Map<string, string>();
   const cardOwners = new Map<string, { file: string; line: number }>();
   for (const file of files) {
-    const parsed = parseDeckFile(file, await readFile(file, 'utf8'));
+    // A file over the limit is refused by its size, before it is read.
+    const size = (await stat(file)).size;
+    const parsed = size > MAX_DECK_FILE_BYTES ? { deck: undefined, problems: [{ file, line: 1, message: tooLarge(size) }], cardLines: new Map<string, number>() } : parseDeckFile(file, await readFile(file, 'utf8'));
     problems.push(...parsed.problems);
     for (const [cardId, line] of parsed.cardLines) {
       const owner = cardOwners.get(cardId);
@@ -207,6 +235,40 @@ export async function checkDecks(
     decks.push(parsed.deck);
   }
   return { decks, problems, locations: cardOwners };
+}
+
+function tooLarge(bytes: number): string {
+  return `the file is ${megabytes(bytes)}; a deck file is at most ${megabytes(MAX_DECK_FILE_BYTES)}: split it into several decks`;
+}
+
+/**
+ * The line where flow brackets (`[`, `{`) first nest deeper than the limit, or undefined. A rough scan
+ * (quotes and comments skipped): the yaml parser runs out of memory on a few hundred KB of `[[[[…`.
+ */
+function flowTooDeepAt(source: string): number | undefined {
+  let depth = 0;
+  let line = 1;
+  let quote: string | undefined;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i];
+    if (ch === '\n') {
+      line++;
+      if (quote === undefined) continue;
+    }
+    if (quote !== undefined) {
+      if (quote === '"' && ch === '\\') i++;
+      else if (ch === quote) quote = undefined;
+      continue;
+    }
+    if (ch === '#' && (i === 0 || /\s/.test(source[i - 1]!))) {
+      const end = source.indexOf('\n', i);
+      i = (end < 0 ? source.length : end) - 1;
+    } else if ((ch === '"' || ch === "'") && (i === 0 || /[\s[{,:]/.test(source[i - 1]!))) quote = ch;
+    else if (ch === '[' || ch === '{') {
+      if (++depth > MAX_YAML_FLOW_DEPTH) return line;
+    } else if ((ch === ']' || ch === '}') && depth > 0) depth--;
+  }
+  return undefined;
 }
 
 function nodeOffset(doc: Document, pathParts: readonly PropertyKey[]): number | undefined {

@@ -31,6 +31,17 @@ export class DiscordChallengePublisher implements ChallengePublisher {
     }
   }
 
+  async delete(channelId: string, messageId: string): Promise<void> {
+    const channel = await this.channel(channelId);
+    try {
+      await channel.messages.delete(messageId);
+    } catch (error) {
+      // Already gone is what we wanted.
+      if (error instanceof DiscordAPIError && error.code === RESTJSONErrorCodes.UnknownMessage) return;
+      throw classify(error);
+    }
+  }
+
   async findPosted(channelId: string, challengeId: number): Promise<string | undefined> {
     const channel = await this.channel(channelId);
     const recent = await channel.messages.fetch({ limit: 50 });

@@ -19,6 +19,7 @@ export interface Deck {
   cards: readonly Card[];
 }
 
+export const QUIZ_MODES: readonly string[] = ['flashcard', 'choice'] satisfies QuizMode[];
 export type QuizMode = 'flashcard' | 'choice';
 
 /** Self-grades of a flashcard, in the order the buttons show them. */

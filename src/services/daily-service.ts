@@ -54,6 +54,8 @@ export interface ChallengePublisher {
   edit(channelId: string, messageId: string, view: ChallengeView): Promise<void>;
   /** Finds a challenge message posted before a crash kept it from being recorded. */
   findPosted(channelId: string, challengeId: number): Promise<string | undefined>;
+  /** Deletes a challenge message this process posted after its claim was taken over. */
+  delete(channelId: string, messageId: string): Promise<void>;
 }
 
 export type DailyAnswerOutcome =
@@ -70,10 +72,13 @@ export interface DailyStatus {
 
 export type PostResult =
   | { kind: 'posted'; challenge: DailyChallengeRow }
+  /** Another post holds the claim (another process, or a tick a moment ago); this one posted nothing that stays. */
   | { kind: 'taken' }
   | { kind: 'failed'; permanent: boolean; reason: string };
 
 const STALE_CLAIM_MS = 2 * 60_000;
+/** Guilds posted to at once by one tick: a slow or rate-limited channel holds up only its own slot. */
+export const DAILY_POST_CONCURRENCY = 8;
 export const ALL_DECKS = 'all';
 
 export class DailyService {
@@ -147,20 +152,24 @@ export class DailyService {
     return { settings, nextPost, last };
   }
 
-  /** /daily now: posts a challenge at once and closes the current one. */
-  async postNow(guildId: string, now: Date): Promise<PostResult> {
+  /**
+   * /daily now: posts a challenge at once and closes the current one. One challenge per interaction:
+   * the same interaction delivered to a second process (or resent) finds its claim taken.
+   */
+  async postNow(guildId: string, now: Date, interactionId?: string): Promise<PostResult> {
     const settings = await this.daily.settings(guildId);
     if (!settings) throw new UserError('The daily challenge is not set up in this server yet. Run /daily setup first.');
     if (!settings.enabled) throw new UserError('The daily challenge is disabled in this server. Run /daily setup to turn it back on.');
     if (settings.pausedReason) {
       throw new UserError(`The daily challenge is paused: ${settings.pausedReason}. Fix it, then run /daily setup again.`);
     }
-    return this.publish(settings, 'manual', localTime(now, settings.timeZone).date, now);
+    return this.publish(settings, 'manual', localTime(now, settings.timeZone).date, now, interactionId);
   }
 
   /**
-   * One scheduler tick: posts for every guild that is due, one guild at a time, so a failing guild
-   * never holds up the others. Also settles claims left by a crash between posting and recording.
+   * One scheduler tick: posts for every guild that is due, up to {@link DAILY_POST_CONCURRENCY} at
+   * once, so a failing, slow or rate-limited guild never holds up the others. Also settles claims
+   * left by a crash between posting and recording.
    */
   async tick(now: Date): Promise<{ due: number; posted: number; failed: number }> {
     const schedules = await this.daily.schedulesToCheck(now);
@@ -170,12 +179,12 @@ export class DailyService {
     let due = 0;
     let posted = 0;
     let failed = 0;
-    for (const row of schedules) {
+    await forEachBounded(schedules, DAILY_POST_CONCURRENCY, async (row) => {
       const { settings } = row;
       try {
         if (row.last?.status === 'claimed') await this.settleStaleClaim(settings, row.last, now);
         const today = local(settings.timeZone);
-        if (!isDailyDueAt(scheduleOf(settings), today, row.lastDate)) continue;
+        if (!isDailyDueAt(scheduleOf(settings), today, row.lastDate)) return;
         due++;
         const result = await this.publish(settings, 'scheduled', today.date, now);
         if (result.kind === 'posted') posted++;
@@ -184,7 +193,7 @@ export class DailyService {
         failed++;
         this.logger.error({ err: error, guildId: settings.guildId }, 'daily challenge tick failed for a guild');
       }
-    }
+    });
     return { due, posted, failed };
   }
 
@@ -193,9 +202,12 @@ export class DailyService {
     return rows.filter((r) => isDailyDue(scheduleOf(r.settings), now, r.lastDate)).map((r) => r.settings.guildId);
   }
 
-  async answer(challengeId: number, userId: string, choice: number, now: Date): Promise<DailyAnswerOutcome> {
+  /** A member's answer; `pressedIn` (the press's guild, null in a DM) must be the challenge's, when given. */
+  async answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null): Promise<DailyAnswerOutcome> {
     const context = await this.daily.answerContext(challengeId, userId);
     const challenge = context?.challenge;
+    // A press from another guild than the challenge's (only a forged request makes one) finds nothing.
+    if (challenge && pressedIn !== undefined && challenge.guildId !== pressedIn) return { kind: 'gone' };
     const view = challenge && this.viewOf(challenge);
     if (!context || !challenge || !view) return { kind: 'gone' };
     if (challenge.status !== 'open') return { kind: 'closed', view };
@@ -241,7 +253,7 @@ export class DailyService {
     this.refreshTimers.clear();
   }
 
-  private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date): Promise<PostResult> {
+  private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date, interactionId?: string): Promise<PostResult> {
     const pool = this.pool(settings.deckId);
     if (pool.length === 0) {
       await this.daily.pause(settings.guildId, `the deck "${settings.deckId}" is no longer loaded`, now);
@@ -260,6 +272,7 @@ export class DailyService {
       options,
       correctIndex,
       claimedAt: now,
+      interactionId: interactionId ?? null,
     });
     if (!claimed) return { kind: 'taken' };
     let messageId: string;
@@ -277,7 +290,15 @@ export class DailyService {
       }
       return { kind: 'failed', permanent: failure.permanent, reason: failure.reason };
     }
-    await this.daily.markPosted(claimed.id, messageId, now);
+    // The claim's id is its fencing token: if the post took so long that another process took the
+    // claim over, this message must not stay beside that process's post.
+    if (!(await this.daily.markPosted(claimed.id, messageId, now))) {
+      await this.publisher.delete(settings.channelId, messageId).catch((error: unknown) => {
+        this.logger.error({ err: error, guildId: settings.guildId, messageId }, 'could not delete a challenge posted after its claim was taken over');
+      });
+      this.logger.warn({ guildId: settings.guildId, challengeId: claimed.id }, 'challenge posted after its claim was taken over; deleted it again');
+      return { kind: 'taken' };
+    }
     const posted = { ...claimed, status: 'open' as const, messageId, postedAt: now };
     await this.closePrevious(settings.guildId, posted.id, now);
     return { kind: 'posted', challenge: posted };
@@ -359,6 +380,15 @@ export class DailyService {
     const deck = this.decks.deck(challenge.deckId);
     return card && deck ? { challenge, card, deck } : undefined;
   }
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function forEachBounded<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function scheduleOf(settings: DailySettingsRow): DailySchedule {

@@ -6,8 +6,8 @@ import { awardedPoints, isCorrect } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
-import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
-import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import { QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
+import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
 /** A card on screen: what renderers need to draw a round. */
@@ -26,6 +26,8 @@ export type PressRefusal =
 export type GradeOutcome =
   | PressRefusal
   | { kind: 'already-graded'; view: RoundView }
+  /** This very press was graded already, by another process that received it too: show nothing. */
+  | { kind: 'delivered-twice' }
   | {
       kind: 'graded';
       view: RoundView;
@@ -50,10 +52,17 @@ export interface StartQuizInput {
   channelId: string;
   isPrivate: boolean;
   now: Date;
+  /** The Discord interaction asking: delivered twice (two processes, a resend), it still serves one round. */
+  interactionId?: string;
 }
 
-/** A grade meeting concurrent answers of the same member is computed again; past this many tries it fails. */
-const MAX_GRADE_ATTEMPTS = 3;
+/**
+ * A grade meeting concurrent answers of the same member is computed again, as long as each stale try
+ * saw another answer land (the versions it read moved): every such retry means some grade of that
+ * member was recorded, so the retries end when the member's presses do. Only this many stale tries in
+ * a row that saw nothing move (which no concurrent answer explains) give up.
+ */
+const MAX_UNEXPLAINED_STALE_GRADES = 3;
 /** Reads made at reveal and kept for the grade; beyond this many, the oldest go. */
 const MAX_PREFETCHED = 2_000;
 
@@ -76,12 +85,19 @@ export class QuizService {
 
   /** Serves a new card of a deck to a member and records the round. */
   async startQuiz(input: StartQuizInput): Promise<RoundView> {
+    // Discord offers only the listed modes; a forged request can send anything, and nothing else is stored.
+    if (!QUIZ_MODES.includes(input.mode)) {
+      throw new UserError(`"${String(input.mode).slice(0, 20)}" is not a quiz mode. Use mode:flashcard or mode:choice.`);
+    }
     return this.serve(this.requireDeck(input.deckId), input);
   }
 
-  /** "Next card": another card of the same deck, in the same mode and privacy, for the same member. */
-  async nextCard(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
-    const previous = await this.resolve(roundId, userId);
+  /**
+   * "Next card": another card of the same deck, in the same mode and privacy, for the same member.
+   * `pressedIn` (the guild the press came from, null for a DM) must be the round's, when given.
+   */
+  async nextCard(roundId: number, userId: string, now: Date, pressedIn?: string | null, interactionId?: string): Promise<RoundView | PressRefusal> {
+    const previous = await this.resolve(roundId, userId, pressedIn);
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
     return this.serve(deck, {
@@ -92,12 +108,13 @@ export class QuizService {
       channelId: round.channelId,
       isPrivate: round.isPrivate,
       now,
+      ...(interactionId === undefined ? {} : { interactionId }),
     });
   }
 
-  async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
-    const round = await this.rounds.revealOwned(roundId, userId, now);
-    if (!round) return this.refusal(roundId);
+  async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
+    const round = await this.rounds.revealOwned(roundId, userId, now, pressedIn);
+    if (!round) return this.refusal(roundId, pressedIn);
     return this.viewOf(round) ?? { kind: 'gone' };
   }
 
@@ -123,20 +140,40 @@ export class QuizService {
    * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the
    * write stores it only if that still holds (GradeRecord.expected), else it is read and computed again.
    */
-  async grade(roundId: number, userId: string, answer: { grade: Grade } | { choice: number }, now: Date): Promise<GradeOutcome> {
+  async grade(
+    roundId: number,
+    userId: string,
+    answer: { grade: Grade } | { choice: number },
+    now: Date,
+    pressedIn?: string | null,
+    interactionId?: string,
+  ): Promise<GradeOutcome> {
     const today = utcDay(now);
     const prefetched = await this.takePrefetched(roundId, today);
-    if (prefetched) {
-      const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today);
+    if (prefetched && !pressedElsewhere(prefetched.round, pressedIn)) {
+      const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today, interactionId);
       // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
       if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
     }
-    for (let attempt = 1; ; attempt++) {
+    let previous: GradingVersions | undefined;
+    for (let unexplained = 0; ; ) {
       const found = await this.rounds.findForGrading(roundId, today);
-      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today);
-      if (outcome !== 'stale') return outcome;
-      // Another answer of this member changed their totals or this card's memory since the read.
-      if (attempt >= MAX_GRADE_ATTEMPTS) throw new Error(`grading round ${roundId} kept meeting concurrent answers (${attempt} attempts)`);
+      // A press from another guild than the round's (only a forged request can make one) finds nothing.
+      if (found && pressedElsewhere(found.round, pressedIn)) return { kind: 'gone' };
+      if (previous && found && sameVersions(previous, found.versions)) unexplained++;
+      if (unexplained >= MAX_UNEXPLAINED_STALE_GRADES) {
+        throw new Error(`grading round ${roundId} came back stale ${unexplained} times with nothing changed in between`);
+      }
+      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today, interactionId);
+      if (outcome === 'stale') {
+        // Another answer of this member changed their totals or this card's memory since the read.
+        previous = found?.versions;
+        continue;
+      }
+      if (outcome.kind !== 'already-graded' || !interactionId) return outcome;
+      // Answered meanwhile: by this very press, received by another process too?
+      const round = await this.rounds.findById(roundId);
+      return round?.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : outcome;
     }
   }
 
@@ -147,12 +184,15 @@ export class QuizService {
     answer: { grade: Grade } | { choice: number },
     now: Date,
     today: string,
+    interactionId: string | undefined,
   ): Promise<GradeOutcome | 'stale'> {
     if (!found) return { kind: 'gone' };
     const view = this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
     if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
-    if (found.round.answeredAt) return { kind: 'already-graded', view };
+    if (found.round.answeredAt) {
+      return interactionId && found.round.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : { kind: 'already-graded', view };
+    }
 
     const result = resultOf(found.round, answer);
     if (!result) return { kind: 'already-graded', view };
@@ -184,6 +224,7 @@ export class QuizService {
         log,
       },
       expected: found.versions,
+      interactionId: interactionId ?? null,
     };
     let outcome;
     let earned = points;
@@ -243,23 +284,24 @@ export class QuizService {
       createdAt: input.now,
       candidates,
       recentWindow: recentWindow(deck),
+      interactionId: input.interactionId ?? null,
     });
     const card = this.decks.card(round.cardId);
     if (!card) throw new Error(`the database picked card ${round.cardId}, which is not in deck ${deck.id}`);
     return { round, deck, card };
   }
 
-  private async resolve(roundId: number, userId: string): Promise<RoundView | PressRefusal> {
+  private async resolve(roundId: number, userId: string, pressedIn: string | null | undefined): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
     if (!view) return { kind: 'gone' };
     if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
     return view;
   }
 
-  private async refusal(roundId: number): Promise<PressRefusal> {
+  private async refusal(roundId: number, pressedIn: string | null | undefined): Promise<PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
     return view ? { kind: 'not-owner', view } : { kind: 'gone' };
   }
 
@@ -275,6 +317,15 @@ function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): 
   if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
   if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
+}
+
+/** True when a press came from a guild (or DM) other than the round's; `undefined` means "not checked". */
+function pressedElsewhere(round: Round, pressedIn: string | null | undefined): boolean {
+  return pressedIn !== undefined && round.guildId !== pressedIn;
+}
+
+function sameVersions(a: GradingVersions, b: GradingVersions): boolean {
+  return a.createdAt.getTime() === b.createdAt.getTime() && a.answers === b.answers && a.reps === b.reps && a.retention === b.retention;
 }
 
 function chosenOf(answer: { grade: Grade } | { choice: number }): number | undefined {

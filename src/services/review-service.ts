@@ -175,9 +175,11 @@ export class ReviewService {
       const local = localTime(now, member.timeZone);
       if (Number(local.time.slice(0, 2)) < member.reminderHour) continue;
       if (member.lastReminderDate !== null && member.lastReminderDate >= local.date) continue;
-      if (!(await this.memory.claimReminderDay(member.userId, local.date))) continue;
+      // The day is claimed only once there is something to remind of: a member with nothing due at
+      // the first tick after their hour still gets a reminder when a card falls due later that day.
       const due = await this.memory.dueBetween(member.userId, now);
       if (due === 0) continue;
+      if (!(await this.memory.claimReminderDay(member.userId, local.date))) continue;
       try {
         await messenger.send(member.userId, `${due} card${due === 1 ? ' is' : 's are'} due — /review`);
         sent++;

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, test } from 'vitest';
 import { TEST_DB_KIND } from '../support/database.js';
+import { ChannelTypes, Faults } from '../support/fake-discord/index.js';
 import { buttonIds, buttonLabels, embedText } from '../support/harness.js';
 import { useHarness } from '../support/use-harness.js';
 
@@ -38,6 +39,33 @@ describe(`/daily, /leaderboard and /stats through discord.js and a fake Discord,
     expect(r.data?.flags).toBe(EPHEMERAL);
     expect(r.data?.content).toMatch(message);
     expect(await settingsRows()).toBe(0);
+  });
+
+  test.each([
+    ['a voice channel of this server', () => ctx.h.fake.addChannel(ctx.h.guild.id, { name: 'voice', type: ChannelTypes.GuildVoice })],
+    ['a category of this server', () => ctx.h.fake.addChannel(ctx.h.guild.id, { name: 'study', type: ChannelTypes.GuildCategory })],
+    ['a text channel of another server', () => ctx.h.fake.addChannel(ctx.h.fake.addGuild({ name: 'Elsewhere' }).id, { name: 'general' })],
+  ])('GIVEN a forged /daily setup naming %s THEN it is refused and nothing is saved', async (_what, make) => {
+    const channel = make();
+    await new Promise((r) => setTimeout(r, 50)); // CHANNEL_CREATE reaches the bot's cache
+    const r = await setup({ channel: channel.id });
+    expect(r.data?.flags).toBe(EPHEMERAL);
+    expect(r.data?.content).toMatch(/is not a text or announcement channel of this server|I cannot see/);
+    expect(await settingsRows()).toBe(0);
+  });
+
+  test('GIVEN /daily now meets a temporary Discord error THEN the reply says nothing was posted and it is not retried, with the next scheduled post; no promise of an automatic retry', async () => {
+    await setup();
+    const fault = ctx.h.fake.inject({ method: 'POST', path: `/channels/${ctx.h.channel.id}/messages`, times: Infinity }, Faults.serverError(500));
+    try {
+      const r = await daily('now');
+      expect(r.data?.content).toMatch(/^Could not post the challenge: temporary Discord error/);
+      expect(r.data?.content).toMatch(/Nothing was posted and this is not retried: run \/daily now again in a minute, or wait for the scheduled post <t:\d+:R>\./);
+      expect(r.data?.content).not.toMatch(/retried automatically/);
+    } finally {
+      fault.remove();
+    }
+    expect(posts()).toHaveLength(0);
   });
 
   test('GIVEN a channel where the bot cannot send messages THEN setup is refused naming the missing permission', async () => {

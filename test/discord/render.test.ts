@@ -17,6 +17,8 @@ const cards = decks.flatMap((deck) => deck.cards.map((card) => ({ deck, card }))
 function round(over: Partial<Round>): Round {
   return {
     id: 9_007_199_254_740_991,
+    interactionId: null,
+    answeredInteractionId: null,
     source: 'quiz',
     ownerId: '300000000000000001',
     guildId: '100000000000000001',
@@ -69,7 +71,7 @@ describe('every shipped card renders within Discord limits, uncut', () => {
 
     const challenge: DailyChallengeRow = {
       id: 123456, guildId: 'g', localDate: '2026-03-10', kind: 'scheduled', channelId: 'c', messageId: 'm', deckId: deck.id, cardId: card.id,
-      options, correctIndex, status: 'open', claimedAt: new Date(), postedAt: new Date(), closedAt: null,
+      options, correctIndex, status: 'open', claimedAt: new Date(), postedAt: new Date(), closedAt: null, interactionId: null,
     };
     const users = ['300000000000000001', '300000000000000002', '300000000000000003'];
     expectWithinLimits(renderChallenge({ challenge, card, deck, answered: 12_345 }).embeds[0]);

@@ -184,6 +184,17 @@ describe(`spaced repetition on ${TEST_DB_KIND}`, () => {
       expect(inbox.sent).toHaveLength(2);
     });
 
+    test('GIVEN no card due at the first tick after the member\'s hour THEN the day is not used up, and a card due later that day still gets its DM', async () => {
+      await reviews.updateSettings(ALICE, { reminder: true, reminderHour: 19, timeZone: 'Europe/Berlin' }, T0);
+      const inbox = new Inbox();
+      expect(await reviews.sendReminders(new Date('2026-03-10T18:00:00Z'), inbox)).toEqual({ sent: 0, disabled: 0 }); // 19:00 Berlin, none due
+      await reviewOnce(new Date('2026-03-10T18:05:00Z'), 'again');
+      expect(await reviews.sendReminders(new Date('2026-03-10T19:00:00Z'), inbox)).toEqual({ sent: 1, disabled: 0 });
+      expect(inbox.sent).toEqual([{ userId: ALICE, text: '1 card is due — /review' }]);
+      await reviews.sendReminders(new Date('2026-03-10T20:00:00Z'), inbox);
+      expect(inbox.sent).toHaveLength(1);
+    });
+
     test('GIVEN closed DMs THEN the reminder is turned off and not retried', async () => {
       await reviewOnce(T0, 'again');
       await reviews.updateSettings(ALICE, { reminder: true, reminderHour: 0 }, T0);

@@ -16,7 +16,8 @@ export class MemoryPublisher implements ChallengePublisher {
   }
 
   async post(channelId: string, view: ChallengeView): Promise<string> {
-    await Promise.resolve();
+    const delay = this.postDelayMs(channelId);
+    await (delay > 0 ? new Promise((r) => setTimeout(r, delay)) : Promise.resolve());
     const failure = this.failures.get(channelId);
     if (failure) throw failure;
     const messageId = `m${this.next++}`;
@@ -27,6 +28,21 @@ export class MemoryPublisher implements ChallengePublisher {
   async edit(channelId: string, messageId: string, view: ChallengeView): Promise<void> {
     await new Promise((r) => setTimeout(r, this.editDelayMs(view)));
     this.edits.push({ channelId, messageId, view, at: Date.now() });
+  }
+
+  /** Messages deleted again (a post made after its claim was taken over). */
+  deleted: { channelId: string; messageId: string }[] = [];
+  /** How long a post to a channel takes to reach "Discord" (a slow channel, a 429's retry_after). */
+  postDelayMs: (channelId: string) => number = () => 0;
+
+  async delete(channelId: string, messageId: string): Promise<void> {
+    await Promise.resolve();
+    this.deleted.push({ channelId, messageId });
+  }
+
+  /** Posts that are still in their channel. */
+  livePostsIn(channelId: string) {
+    return this.postsIn(channelId).filter((p) => !this.deleted.some((d) => d.messageId === p.messageId));
   }
 
   async findPosted(_channelId: string, challengeId: number): Promise<string | undefined> {

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
 import type { MemoryState } from '../../domain/srs.js';
@@ -267,7 +267,9 @@ export class DailyRepository {
    * Claims a challenge before it is posted. For a scheduled one, the unique (guild, local date)
    * decides between racing processes: the loser gets undefined and posts nothing.
    */
-  async claim(row: Pick<DailyChallengeRow, 'guildId' | 'localDate' | 'kind' | 'channelId' | 'deckId' | 'cardId' | 'options' | 'correctIndex' | 'claimedAt'>): Promise<DailyChallengeRow | undefined> {
+  async claim(
+    row: Pick<DailyChallengeRow, 'guildId' | 'localDate' | 'kind' | 'channelId' | 'deckId' | 'cardId' | 'options' | 'correctIndex' | 'claimedAt'> & { interactionId?: string | null },
+  ): Promise<DailyChallengeRow | undefined> {
     const [claimed] = await this.database.db
       .insert(dailyChallenges)
       .values({ ...row, status: 'claimed' })
@@ -281,11 +283,23 @@ export class DailyRepository {
     await this.database.db.delete(dailyChallenges).where(and(eq(dailyChallenges.id, id), eq(dailyChallenges.status, 'claimed')));
   }
 
-  async markPosted(id: number, messageId: string, now: Date): Promise<void> {
-    await this.database.db
+  /**
+   * Records the message of a claim. The claim's id is its fencing token: true only while that claim
+   * still stands (or already holds this very message, adopted by a process that found it); false
+   * once it was released and taken over, and then the message must go.
+   */
+  async markPosted(id: number, messageId: string, now: Date): Promise<boolean> {
+    const rows = await this.database.db
       .update(dailyChallenges)
-      .set({ status: 'open', messageId, postedAt: now })
-      .where(eq(dailyChallenges.id, id));
+      .set({ status: 'open', messageId, postedAt: sql`coalesce(${dailyChallenges.postedAt}, ${now.toISOString()}::timestamptz)` })
+      .where(
+        and(
+          eq(dailyChallenges.id, id),
+          or(eq(dailyChallenges.status, 'claimed'), and(eq(dailyChallenges.status, 'open'), eq(dailyChallenges.messageId, messageId))),
+        ),
+      )
+      .returning({ id: dailyChallenges.id });
+    return rows.length > 0;
   }
 
   /** Challenges of a guild still open (or stuck claimed) before the given one, oldest first. */

@@ -25,6 +25,8 @@ export interface NewQuizRound {
   candidates: readonly { cardId: string; choiceOrder: string[] | null; correctIndex: number | null }[];
   /** How many of the member's latest rounds of the deck hold their cards back. */
   recentWindow: number;
+  /** The interaction that asked for it: a second delivery of it gets the same round, not another. */
+  interactionId?: string | null;
 }
 
 /** A round with what grading it needs to know, read in one round trip. */
@@ -77,6 +79,8 @@ export interface GradeRecord {
   memory: MemoryWrite;
   /** What the grade was computed from: nothing is written unless it still holds. */
   expected: GradingVersions;
+  /** The press that graded it, kept on the round so the same press delivered again is recognised. */
+  interactionId?: string | null;
 }
 
 export interface GradeOutcome {
@@ -136,16 +140,23 @@ export class RoundsRepository {
         order by (c.value ->> 'id') in (select card_id from recent), c.ord
         limit 1
       )
-      insert into rounds (source, owner_id, guild_id, channel_id, deck_id, card_id, mode, choice_order, correct_index, is_private, created_at)
+      insert into rounds (source, owner_id, guild_id, channel_id, deck_id, card_id, mode, choice_order, correct_index, is_private, created_at, interaction_id)
       select 'quiz', ${p('ownerId')}, ${p('guildId')}, ${p('channelId')}, ${p('deckId')}, card_id, ${p('mode')}, choice_order, correct_index,
-             ${p('isPrivate')}::boolean, ${p('createdAt')}::timestamptz
+             ${p('isPrivate')}::boolean, ${p('createdAt')}::timestamptz, ${p('interactionId')}::text
       from picked
+      on conflict (interaction_id) do nothing
       returning id::text as id, card_id`,
     );
     this.revealRound = db
       .update(rounds)
       .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
-      .where(and(eq(rounds.id, p('id')), eq(rounds.ownerId, p('ownerId'))))
+      .where(
+        and(
+          eq(rounds.id, p('id')),
+          eq(rounds.ownerId, p('ownerId')),
+          sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
+        ),
+      )
       .returning()
       .prepare('rounds_reveal');
     this.roundForGrading = db
@@ -173,7 +184,7 @@ export class RoundsRepository {
       'rounds_record_grade',
       sql`
       with claimed as (
-        update rounds set answered_at = ${p('at')}::timestamptz
+        update rounds set answered_at = ${p('at')}::timestamptz, answered_interaction_id = ${p('interactionId')}::text
         where id = ${p('roundId')} and answered_at is null
           and owner_id = ${p('userId')} and card_id = ${p('cardId')} and created_at = ${p('createdAt')}::timestamptz
           and coalesce((select s.answers from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), -1) = ${p('expectedAnswers')}::int
@@ -220,7 +231,13 @@ export class RoundsRepository {
       createdAt: r.createdAt.toISOString(),
       recentWindow: r.recentWindow,
       candidates: JSON.stringify(r.candidates.map((c) => (c.choiceOrder ? { id: c.cardId, order: c.choiceOrder, correct: c.correctIndex } : { id: c.cardId }))),
+      interactionId: r.interactionId ?? null,
     });
+    if (!row && r.interactionId) {
+      // Another process served this very interaction: its round is the answer, not a second one.
+      const [served] = await this.database.db.select().from(rounds).where(eq(rounds.interactionId, r.interactionId)).limit(1);
+      if (served) return served;
+    }
     const picked = row && r.candidates.find((c) => c.cardId === row.card_id);
     if (!row || !picked) throw new Error('insert into rounds returned no card of the candidates');
     return {
@@ -240,12 +257,17 @@ export class RoundsRepository {
       answeredAt: null,
       reviewedBefore: 0,
       reviewDeck: null,
+      interactionId: r.interactionId ?? null,
+      answeredInteractionId: null,
     };
   }
 
-  /** Marks a round revealed by its owner and returns it; undefined when it is not that owner's round. */
-  async revealOwned(id: number, ownerId: string, now: Date): Promise<Round | undefined> {
-    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString() });
+  /**
+   * Marks a round revealed by its owner and returns it; undefined when it is not that owner's round,
+   * or (when `guildId` is given: null for a DM) not a round of that guild.
+   */
+  async revealOwned(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<Round | undefined> {
+    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
     return row;
   }
 
@@ -285,6 +307,7 @@ export class RoundsRepository {
       expectedAnswers: g.expected.answers,
       expectedReps: g.expected.reps,
       expectedRetention: g.expected.retention,
+      interactionId: g.interactionId ?? null,
       ...totalsValues(g),
       ...memoryValues(g.memory),
     });

@@ -82,13 +82,16 @@ export const dailyCommand: SlashCommand = {
         await interaction.reply({ ...renderDailyStatus(await ctx.daily.status(guildId, now)), flags: MessageFlags.Ephemeral });
         return;
       case 'now': {
-        const result = await ctx.daily.postNow(guildId, now);
+        const result = await ctx.daily.postNow(guildId, now, interaction.id);
         if (result.kind === 'posted') {
           await interaction.reply(note(`Posted today's challenge in <#${result.challenge.channelId}>.`));
         } else if (result.kind === 'failed') {
-          await interaction.reply(
-            note(`Could not post the challenge: ${result.reason}. ${result.permanent ? 'The daily challenge is paused until you fix that and run /daily setup.' : 'It will be retried automatically.'}`),
-          );
+          // Only what will really happen: /daily now is not retried; the schedule goes on as before.
+          const next = result.permanent ? null : (await ctx.daily.status(guildId, now)).nextPost;
+          const after = result.permanent
+            ? 'The daily challenge is paused until you fix that and run /daily setup.'
+            : `Nothing was posted and this is not retried: run /daily now again in a minute${next ? `, or wait for the scheduled post <t:${Math.floor(next.at.getTime() / 1000)}:R>` : ''}.`;
+          await interaction.reply(note(`Could not post the challenge: ${result.reason}. ${after}`));
         } else {
           await interaction.reply(note('A challenge is being posted right now; try again in a moment.'));
         }
@@ -113,6 +116,10 @@ async function requireBotCanPost(interaction: ChatInputCommandInteraction, chann
   const me = guild.members.me ?? (await guild.members.fetchMe());
   const channel: GuildBasedChannel | null = guild.channels.cache.get(channelId) ?? (await guild.channels.fetch(channelId).catch(() => null));
   if (!channel) throw new UserError(`I cannot see <#${channelId}>. Give me View Channel there, or pick another channel.`);
+  // The option only offers text and announcement channels of this server; a forged request can name any.
+  if (channel.guildId !== guild.id || (channel.type !== ChannelType.GuildText && channel.type !== ChannelType.GuildAnnouncement)) {
+    throw new UserError(`<#${channelId}> is not a text or announcement channel of this server. Pick one of this server's text channels. Nothing was saved.`);
+  }
   const permissions = channel.permissionsFor(me);
   const missing = NEEDED.filter(([flag]) => !permissions?.has(flag)).map(([, name]) => name);
   if (missing.length > 0) {

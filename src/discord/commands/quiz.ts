@@ -32,6 +32,7 @@ export const quizCommand: SlashCommand = {
       channelId: interaction.channelId,
       isPrivate,
       now: ctx.now(),
+      interactionId: interaction.id,
     });
     await interaction.reply({ ...renderQuestion(view), ...(isPrivate ? { flags: MessageFlags.Ephemeral } : {}) });
   },

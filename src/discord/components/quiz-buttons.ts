@@ -24,7 +24,7 @@ function isRefusal(value: RoundView | PressRefusal): value is PressRefusal {
 
 export async function handleReveal(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'reveal' }>, ctx: BotContext): Promise<void> {
   const now = ctx.now();
-  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, now);
+  const result = await ctx.quiz.reveal(id.roundId, interaction.user.id, now, interaction.guildId);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   const labels = result.round.source === 'review' ? await ctx.review.gradeLabels(result, now) : undefined;
   await interaction.update(renderRevealed(result, labels));
@@ -39,8 +39,11 @@ export async function handleGrade(
 ): Promise<void> {
   const answer = id.action === 'grade' ? { grade: id.grade } : { choice: id.choice };
   const now = ctx.now();
-  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now);
+  const outcome = await ctx.quiz.grade(id.roundId, interaction.user.id, answer, now, interaction.guildId, interaction.id);
   switch (outcome.kind) {
+    case 'delivered-twice':
+      // Another process received this press too and answers it; a second answer would be refused (40060).
+      return;
     case 'gone':
     case 'not-owner':
       await interaction.reply(refusalNote(outcome));
@@ -87,7 +90,7 @@ async function announceEarnedRoles(interaction: ButtonInteraction, outcome: Extr
 }
 
 export async function handleNext(interaction: ButtonInteraction, id: Extract<CustomId, { action: 'next' }>, ctx: BotContext): Promise<void> {
-  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now());
+  const result = await ctx.quiz.nextCard(id.roundId, interaction.user.id, ctx.now(), interaction.guildId, interaction.id);
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   await interaction.update(renderQuestion(result));
 }

@@ -1,0 +1,73 @@
+import { sql } from 'drizzle-orm';
+import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import type { Database } from '../../src/db/client.js';
+import { RoundsRepository } from '../../src/db/repositories/rounds-repository.js';
+import { DeckLibrary } from '../../src/decks/library.js';
+import { QuizService } from '../../src/services/quiz-service.js';
+import { resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
+import { numberedDeck, seededRandom } from '../support/fixtures.js';
+
+const GUILD = '100000000000000001';
+const CHANNEL = '200000000000000001';
+const ALICE = '300000000000000001';
+const NOON = new Date('2026-03-10T12:00:00Z');
+
+/*
+ * Race tests in the manner of PostgreSQL's isolation tests: each "session" is one press (or one bot
+ * process), and the name says how they interleave.
+ */
+describe(`grades of one member racing each other on ${TEST_DB_KIND}`, () => {
+  let database: Database;
+  const deck = numberedDeck(40);
+  const service = () => new QuizService(new DeckLibrary([deck]), new RoundsRepository(database), seededRandom(3));
+
+  beforeAll(async () => {
+    database = await testDatabase();
+  });
+  beforeEach(async () => {
+    await resetDatabase(database);
+  });
+
+  async function revealedRounds(quiz: QuizService, n: number, readAhead: boolean) {
+    const ids: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const view = await quiz.startQuiz({ deckId: 'd', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+      await quiz.reveal(view.round.id, ALICE, NOON);
+      if (readAhead) await quiz.readAheadForGrade(view.round.id, NOON);
+      ids.push(view.round.id);
+    }
+    return ids;
+  }
+
+  const totals = async () => {
+    const [ledger] = await database.rows<{ n: number; points: number }>(sql`select count(*)::int as n, coalesce(sum(points), 0)::int as points from answers`);
+    const [stats] = await database.rows<{ answers: number; points: number }>(sql`select answers, points from member_stats where guild_id = ${GUILD} and user_id = ${ALICE}`);
+    const [memory] = await database.rows<{ n: number }>(sql`select count(*)::int as n from card_memory where user_id = ${ALICE}`);
+    return { ledger, stats, memory: memory?.n };
+  };
+
+  test.each([
+    { readAhead: true, label: 'each read ahead at its reveal' },
+    { readAhead: false, label: 'each read at its grade' },
+  ])(
+    'GIVEN session A … session T each hold a revealed round of ALICE ($label), WHEN all 20 press Good at the same moment THEN all 20 are graded and the totals count 20',
+    async ({ readAhead }) => {
+      const quiz = service();
+      const ids = await revealedRounds(quiz, 20, readAhead);
+      const outcomes = await Promise.allSettled(ids.map((id) => quiz.grade(id, ALICE, { grade: 'good' }, NOON)));
+      const kinds = outcomes.map((o) => (o.status === 'fulfilled' ? o.value.kind : `error: ${String(o.reason)}`));
+      expect(kinds).toEqual(Array.from({ length: 20 }, () => 'graded'));
+      expect(await totals()).toEqual({ ledger: { n: 20, points: 20 }, stats: { answers: 20, points: 20 }, memory: 20 });
+    },
+  );
+
+  test('GIVEN two bot processes A and B on one database WHEN session A grades 10 rounds of ALICE while session B grades 10 others THEN all 20 count once', async () => {
+    const a = service();
+    const b = service();
+    const ids = await revealedRounds(a, 20, false);
+    const presses = ids.map((id, i) => (i % 2 === 0 ? a : b).grade(id, ALICE, { grade: 'good' }, NOON));
+    const outcomes = await Promise.allSettled(presses);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.kind : String(o.reason)))).toEqual(Array.from({ length: 20 }, () => 'graded'));
+    expect(await totals()).toEqual({ ledger: { n: 20, points: 20 }, stats: { answers: 20, points: 20 }, memory: 20 });
+  });
+});
