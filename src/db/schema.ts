@@ -45,6 +45,9 @@ export const rounds = pgTable(
     reviewedBefore: integer().notNull().default(0),
     /** The deck filter a /review session was started with; null for all decks. */
     reviewDeck: text(),
+    /** In typed mode: what the member typed in the modal, and when (set once). */
+    typedAnswer: text(),
+    typedAt: at(),
   },
   (t) => [index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt)],
 );
@@ -87,6 +90,8 @@ export const answers = pgTable(
     index('answers_guild_time_idx').on(t.guildId, t.answeredAt, t.userId, t.points),
     index('answers_guild_user_time_idx').on(t.guildId, t.userId, t.answeredAt),
     index('answers_user_deck_card_idx').on(t.userId, t.deckId, t.cardId),
+    // The /stats heatmap counts a member's answers per day over a year.
+    index('answers_user_time_idx').on(t.userId, t.answeredAt),
   ],
 );
 

@@ -6,13 +6,15 @@ import {
   type ButtonInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
+import { handleTypedSubmit, handleTypePrompt } from './components/typed-answer.js';
 import type { BotContext } from './context.js';
-import { parseCustomId, type CustomId } from './custom-id.js';
+import { parseCustomId, parseModalCustomId, type CustomId, type ModalCustomId } from './custom-id.js';
 import { ACKNOWLEDGE_AFTER_MS, guardDeadline } from './deadline.js';
 import { NO_MENTIONS } from './render/common.js';
 
@@ -26,7 +28,12 @@ export const BUTTONS = {
   choose: handleGrade,
   next: handleNext,
   daily: handleDailyAnswer,
+  type: handleTypePrompt,
 } satisfies ButtonHandlers;
+
+export const MODALS = {
+  typed: handleTypedSubmit,
+} satisfies { [A in ModalCustomId['action']]: (interaction: ModalSubmitInteraction, id: Extract<ModalCustomId, { action: A }>, ctx: BotContext) => Promise<void> };
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
 export const UNAVAILABLE = 'deepcards is temporarily unavailable (its database cannot be reached). Try again in a minute.';
@@ -102,6 +109,10 @@ export class InteractionRouter {
       const handler = id && (this.buttons[id.action] as ((i: ButtonInteraction, id: CustomId, ctx: BotContext) => Promise<void>) | undefined);
       if (!id || !handler) throw new UserError(GONE_TEXT);
       await handler(interaction, id, this.ctx);
+    } else if (interaction.isModalSubmit()) {
+      const id = parseModalCustomId(interaction.customId);
+      if (!id) throw new UserError(GONE_TEXT);
+      await MODALS[id.action](interaction, id, this.ctx);
     }
   }
 
@@ -146,7 +157,7 @@ export class InteractionRouter {
 function where(interaction: Interaction): Record<string, unknown> {
   return {
     command: interaction.isCommand() || interaction.isAutocomplete() ? (interaction as ChatInputCommandInteraction).commandName : undefined,
-    customId: interaction.isButton() ? interaction.customId : undefined,
+    customId: interaction.isButton() || interaction.isModalSubmit() ? interaction.customId : undefined,
     userId: interaction.user.id,
     guildId: interaction.guildId,
     channelId: interaction.channelId,

@@ -19,7 +19,8 @@ export interface Deck {
   cards: readonly Card[];
 }
 
-export type QuizMode = 'flashcard' | 'choice';
+/** Flashcard: reveal and grade yourself; choice: A–D; typed: type the answer in a modal, then compare. */
+export type QuizMode = 'flashcard' | 'choice' | 'typed';
 
 /** Self-grades of a flashcard, in the order the buttons show them. */
 export const GRADES = ['again', 'hard', 'good', 'easy'] as const;

@@ -6,6 +6,7 @@ import { awardedPoints, isCorrect } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
+import { compareTypedAnswer, TYPED_ANSWER_MAX_LENGTH, type TypedComparison } from '../domain/typed-answer.js';
 import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
 import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
@@ -41,6 +42,15 @@ export type GradeOutcome =
       /** When the card comes back for review after this answer. */
       nextDue: Date;
     };
+
+/** What a typed answer's modal submit led to. */
+export type TypedOutcome =
+  | PressRefusal
+  | { kind: 'already-answered'; view: RoundView }
+  /** Compared, and left to the member to grade (the comparison suggests a grade). */
+  | { kind: 'compared'; view: RoundView; comparison: TypedComparison }
+  /** Compared and graded Good at once (an exact match, or a match on a short answer). */
+  | (Extract<GradeOutcome, { kind: 'graded' }> & { comparison: TypedComparison });
 
 export interface StartQuizInput {
   deckId: string;
@@ -93,6 +103,34 @@ export class QuizService {
       isPrivate: round.isPrivate,
       now,
     });
+  }
+
+  /** "Type your answer": the round, if this member may still type an answer for it. */
+  async typedPrompt(roundId: number, userId: string): Promise<RoundView | PressRefusal | { kind: 'already-answered'; view: RoundView }> {
+    const view = await this.resolve(roundId, userId);
+    if ('kind' in view) return view;
+    if (view.round.typedAnswer !== null || view.round.answeredAt !== null) return { kind: 'already-answered', view };
+    return view;
+  }
+
+  /**
+   * A typed answer from the modal: stored with the round (once), compared with the card's answer, and
+   * graded Good at once when it matches (see compareTypedAnswer); otherwise the member grades it.
+   */
+  async submitTyped(roundId: number, userId: string, text: string, now: Date): Promise<TypedOutcome> {
+    const typed = text.slice(0, TYPED_ANSWER_MAX_LENGTH);
+    const round = await this.rounds.recordTypedAnswer(roundId, userId, typed, now);
+    if (!round) {
+      const current = await this.resolve(roundId, userId);
+      return 'kind' in current ? current : { kind: 'already-answered', view: current };
+    }
+    const view = this.viewOf(round);
+    if (!view) return { kind: 'gone' };
+    const comparison = compareTypedAnswer(typed, view.card.answer);
+    if (!comparison.autoGood) return { kind: 'compared', view, comparison };
+    const outcome = await this.grade(roundId, userId, { grade: 'good' }, now);
+    if (outcome.kind !== 'graded') return outcome.kind === 'already-graded' ? { kind: 'already-answered', view: outcome.view } : outcome;
+    return { ...outcome, comparison };
   }
 
   async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
@@ -272,7 +310,8 @@ export class QuizService {
 }
 
 function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): AnswerResult | undefined {
-  if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
+  // A typed round is graded like a flashcard, once the member has typed their answer.
+  if ('grade' in answer) return round.mode === 'flashcard' || (round.mode === 'typed' && round.typedAnswer !== null) ? answer.grade : undefined;
   if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
 }

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
@@ -240,7 +240,22 @@ export class RoundsRepository {
       answeredAt: null,
       reviewedBefore: 0,
       reviewDeck: null,
+      typedAnswer: null,
+      typedAt: null,
     };
+  }
+
+  /**
+   * Stores what the owner typed for a typed-mode round, once: undefined when the round is not theirs,
+   * not in typed mode, already graded or already has an answer (a second modal submit).
+   */
+  async recordTypedAnswer(id: number, ownerId: string, text: string, now: Date): Promise<Round | undefined> {
+    const [row] = await this.database.db
+      .update(rounds)
+      .set({ typedAnswer: text, typedAt: now, revealedAt: sql`coalesce(${rounds.revealedAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(rounds.id, id), eq(rounds.ownerId, ownerId), eq(rounds.mode, 'typed'), isNull(rounds.typedAnswer), isNull(rounds.answeredAt)))
+      .returning();
+    return row;
   }
 
   /** Marks a round revealed by its owner and returns it; undefined when it is not that owner's round. */
