@@ -23,6 +23,7 @@ import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
 import { StatsService } from './services/stats-service.js';
+import { HeatmapService } from './services/heatmap-service.js';
 
 export interface AppDeps {
   config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): App {
     daily,
     leaderboard: new LeaderboardService(boards),
     review,
+    heatmap: new HeatmapService(statsRepository, memory),
     now,
     logger: deps.logger,
   };

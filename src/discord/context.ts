@@ -5,6 +5,7 @@ import type { DailyService } from '../services/daily-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
 import type { StatsService } from '../services/stats-service.js';
+import type { HeatmapService } from '../services/heatmap-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
 export interface BotContext {
@@ -14,6 +15,7 @@ export interface BotContext {
   daily: DailyService;
   leaderboard: LeaderboardService;
   review: ReviewService;
+  heatmap: HeatmapService;
   now: () => Date;
   logger: Logger;
 }
