@@ -69,7 +69,7 @@ export class InteractionRouter {
   async handle(interaction: Interaction): Promise<void> {
     if (!this.accepting) return;
     this.inFlight++;
-    const stopGuard = interaction.isButton() || interaction.isChatInputCommand() ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction)) : undefined;
+    const stopGuard = interaction.isButton() || interaction.isChatInputCommand() || interaction.isModalSubmit() ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction)) : undefined;
     try {
       await this.dispatch(interaction);
     } catch (error) {

@@ -41,4 +41,19 @@ describe(`typed-answer and heatmap journeys against the built bot, on ${E2E_DB_K
     expect(embedText(right.message)).toMatch(/\*\*exact match\*\*/);
     expect(embedText(right.message)).toMatch(/You said \*\*Good\*\*\. \+1 point · 1 in this server\./);
   });
+
+  test('GIVEN a member who studied today THEN /stats attaches the heatmap PNG as its image, with the day counted', async () => {
+    const finn = member('finn');
+    const card = await quiz(finn, { deck: 'rnn', mode: 'typed' });
+    const modal = await press(finn, messageOf(card), buttonId(card.message, 'Type your answer'));
+    await hall.fake.submitModal({ modal, values: { answer: shippedAnswer(cardIdOf(card.message)) } });
+    const stats = await hall.fake.command({ user: finn, guildId: hall.guild.id, channelId: hall.channel.id, name: 'stats' });
+    expect(stats.callbackType).toBe(4);
+    expect(stats.message?.embeds[0]?.image?.url).toBe('attachment://study-heatmap.png');
+    expect(stats.message?.attachments.map((a) => a.filename)).toEqual(['study-heatmap.png']);
+    const upload = hall.fake.requestsMatching('POST', new RegExp(`/interactions/${stats.interactionId}/`))[0]?.files[0];
+    expect(upload?.data.subarray(1, 4).toString()).toBe('PNG');
+    expect(upload!.data.length).toBeLessThan(100 * 1024);
+    expect(embedText(stats.message)).toMatch(/Days studied: 1 of the last 365/);
+  });
 });
