@@ -109,6 +109,8 @@ export class QuizService {
   async typedPrompt(roundId: number, userId: string): Promise<RoundView | PressRefusal | { kind: 'already-answered'; view: RoundView }> {
     const view = await this.resolve(roundId, userId);
     if ('kind' in view) return view;
+    // Only a typed round has the button; any other round takes no typed answer.
+    if (view.round.mode !== 'typed') return { kind: 'gone' };
     if (view.round.typedAnswer !== null || view.round.answeredAt !== null) return { kind: 'already-answered', view };
     return view;
   }
@@ -122,7 +124,8 @@ export class QuizService {
     const round = await this.rounds.recordTypedAnswer(roundId, userId, typed, now);
     if (!round) {
       const current = await this.resolve(roundId, userId);
-      return 'kind' in current ? current : { kind: 'already-answered', view: current };
+      if ('kind' in current) return current;
+      return current.round.mode === 'typed' ? { kind: 'already-answered', view: current } : { kind: 'gone' };
     }
     const view = this.viewOf(round);
     if (!view) return { kind: 'gone' };

@@ -69,6 +69,13 @@ describe(`typed answers in the quiz service, on ${TEST_DB_KIND}`, () => {
     expect(await ledger()).toEqual([{ n: 1, points: 1 }]);
   });
 
+  test('GIVEN a flashcard round THEN it takes no typed answer', async () => {
+    const view = await quiz.startQuiz({ deckId: 'alpha', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+    expect(await quiz.typedPrompt(view.round.id, ALICE)).toEqual({ kind: 'gone' });
+    expect(await quiz.submitTyped(view.round.id, ALICE, view.card.answer, LATER)).toEqual({ kind: 'gone' });
+    expect(await stored(view.round.id)).toEqual([{ typed_answer: null, answered_at: null }]);
+  });
+
   test('GIVEN a typed round before any answer was typed THEN a grade press records nothing', async () => {
     const view = await start();
     expect((await quiz.grade(view.round.id, ALICE, { grade: 'good' }, LATER)).kind).toBe('already-graded');
