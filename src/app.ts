@@ -27,6 +27,7 @@ import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
 import { RewardsService } from './services/rewards-service.js';
 import { StatsService } from './services/stats-service.js';
+import { HeatmapService } from './services/heatmap-service.js';
 
 export interface AppDeps {
   config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
@@ -105,6 +106,8 @@ export function createApp(deps: AppDeps): App {
     leaderboard: new LeaderboardService(boards),
     review,
     rewards,
+
+    heatmap: new HeatmapService(statsRepository, memory),
     now,
     logger: deps.logger,
   };

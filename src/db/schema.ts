@@ -50,6 +50,10 @@ export const rounds = pgTable(
     interactionId: text(),
     /** The Discord interaction (the press) that graded it: the same press delivered again is not "already answered". */
     answeredInteractionId: text(),
+
+    /** In typed mode: what the member typed in the modal, and when (set once). */
+    typedAnswer: text(),
+    typedAt: at(),
   },
   (t) => [
     index('rounds_owner_deck_created_idx').on(t.ownerId, t.deckId, t.createdAt),
@@ -95,6 +99,8 @@ export const answers = pgTable(
     index('answers_guild_time_idx').on(t.guildId, t.answeredAt, t.userId, t.points),
     index('answers_guild_user_time_idx').on(t.guildId, t.userId, t.answeredAt),
     index('answers_user_deck_card_idx').on(t.userId, t.deckId, t.cardId),
+    // The /stats heatmap counts a member's answers per day over a year.
+    index('answers_user_time_idx').on(t.userId, t.answeredAt),
   ],
 );
 

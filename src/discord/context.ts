@@ -6,6 +6,7 @@ import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
 import type { RewardsService } from '../services/rewards-service.js';
 import type { StatsService } from '../services/stats-service.js';
+import type { HeatmapService } from '../services/heatmap-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
 export interface BotContext {
@@ -16,6 +17,8 @@ export interface BotContext {
   leaderboard: LeaderboardService;
   review: ReviewService;
   rewards: RewardsService;
+
+  heatmap: HeatmapService;
   now: () => Date;
   logger: Logger;
 }

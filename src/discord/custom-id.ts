@@ -13,7 +13,9 @@ export type CustomId =
   | { action: 'grade'; roundId: number; grade: Grade }
   | { action: 'choose'; roundId: number; choice: number }
   | { action: 'next'; roundId: number }
-  | { action: 'daily'; challengeId: number; choice: number };
+  | { action: 'daily'; challengeId: number; choice: number }
+  /** "Type your answer": opens the typed-answer modal of a round. */
+  | { action: 'type'; roundId: number };
 
 const PREFIX = {
   reveal: 'rv',
@@ -21,6 +23,7 @@ const PREFIX = {
   choose: 'ch',
   next: 'nx',
   daily: 'dc',
+  type: 'ty',
 } as const satisfies Record<CustomId['action'], string>;
 
 const GRADE_CODE = { again: '1', hard: '2', good: '3', easy: '4' } as const satisfies Record<Grade, string>;
@@ -30,6 +33,7 @@ export function buildCustomId(id: CustomId): string {
   switch (id.action) {
     case 'reveal':
     case 'next':
+    case 'type':
       parts.push(id.roundId);
       break;
     case 'grade':
@@ -58,6 +62,8 @@ export function parseCustomId(raw: unknown): CustomId | null {
       return arg === undefined ? { action: 'reveal', roundId: id } : null;
     case PREFIX.next:
       return arg === undefined ? { action: 'next', roundId: id } : null;
+    case PREFIX.type:
+      return arg === undefined ? { action: 'type', roundId: id } : null;
     case PREFIX.grade: {
       const grade = GRADES.find((g) => GRADE_CODE[g] === arg);
       return grade ? { action: 'grade', roundId: id, grade } : null;
@@ -77,4 +83,28 @@ export function parseCustomId(raw: unknown): CustomId | null {
 
 function parseChoice(arg: string | undefined): number | null {
   return arg !== undefined && /^[0-3]$/.test(arg) ? Number(arg) : null;
+}
+
+/**
+ * Modal custom ids, `v1:<action>:<id>`, in the same version and limits as the buttons' but their own
+ * namespace: a modal submit is routed on these, never on a button's id.
+ */
+export type ModalCustomId = { action: 'typed'; roundId: number };
+
+const MODAL_PREFIX = { typed: 'ta' } as const satisfies Record<ModalCustomId['action'], string>;
+
+/** The custom id of the typed answer's text input inside the modal. */
+export const TYPED_ANSWER_INPUT_ID = 'answer';
+
+export function buildModalCustomId(id: ModalCustomId): string {
+  return [CUSTOM_ID_VERSION, MODAL_PREFIX[id.action], id.roundId].join(':');
+}
+
+export function parseModalCustomId(raw: unknown): ModalCustomId | null {
+  if (typeof raw !== 'string' || raw.length > CUSTOM_ID_MAX_LENGTH) return null;
+  const [version, prefix, idText, ...rest] = raw.split(':');
+  if (version !== CUSTOM_ID_VERSION || rest.length > 0 || idText === undefined || !ID.test(idText)) return null;
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id)) return null;
+  return prefix === MODAL_PREFIX.typed ? { action: 'typed', roundId: id } : null;
 }

@@ -1,4 +1,4 @@
-import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type InteractionReplyOptions } from 'discord.js';
+import { MessageFlags, type ButtonInteraction, type ChatInputCommandInteraction, type InteractionReplyOptions, type ModalMessageModalSubmitInteraction, type ModalSubmitInteraction } from 'discord.js';
 
 /**
  * Discord drops an interaction that is not acknowledged within 3 seconds of being sent: the member sees
@@ -14,7 +14,12 @@ export const ACKNOWLEDGE_AFTER_MS = 2_000;
  */
 export const INTERACTION_DB_BUDGET_MS = 2_500;
 
-type Answerable = ButtonInteraction | ChatInputCommandInteraction;
+type Answerable = ButtonInteraction | ChatInputCommandInteraction | ModalSubmitInteraction;
+
+/** A press, or a modal submitted from a message's button: answered on that message, like a press. */
+function answersOnMessage(interaction: Answerable): interaction is ButtonInteraction | ModalMessageModalSubmitInteraction {
+  return interaction.isButton() || (interaction.isModalSubmit() && interaction.isFromMessage());
+}
 
 /**
  * Keeps a slow answer inside Discord's deadline without changing the handlers. If the handler has not
@@ -36,7 +41,7 @@ export function guardDeadline(interaction: Answerable, afterMs: number, ephemera
   };
 
   const replyAfterDeferral = async (options: InteractionReplyOptions): Promise<unknown> => {
-    if (interaction.isButton()) return interaction.followUp(options);
+    if (answersOnMessage(interaction)) return interaction.followUp(options);
     if (isEphemeral(options) === ephemeral) {
       // The deferral already decided who sees the answer; an edit takes no such flag.
       const { flags: _flags, ...edit } = options;
@@ -53,7 +58,7 @@ export function guardDeadline(interaction: Answerable, afterMs: number, ephemera
       return reply(options);
     },
   });
-  if (interaction.isButton()) {
+  if (answersOnMessage(interaction)) {
     const update = interaction.update.bind(interaction) as (options: unknown) => Promise<unknown>;
     Object.assign(interaction, {
       update: (options: Parameters<ButtonInteraction['editReply']>[0]) => {
@@ -63,12 +68,22 @@ export function guardDeadline(interaction: Answerable, afterMs: number, ephemera
       },
     });
   }
+  if (interaction.isButton()) {
+    // A modal must be the first answer to a press: once it is on its way there is nothing to defer.
+    const showModal = interaction.showModal.bind(interaction) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(interaction, {
+      showModal: (...args: unknown[]) => {
+        answered = true;
+        return showModal(...args);
+      },
+    });
+  }
 
   const timer = setTimeout(() => {
     if (answered) return;
     // A failed deferral (the interaction already expired) leaves the answer to fail the same way, and
     // the router's error boundary to deal with it.
-    deferral = (interaction.isButton() ? interaction.deferUpdate() : interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})).catch(
+    deferral = (answersOnMessage(interaction) ? interaction.deferUpdate() : interaction.deferReply(ephemeral ? { flags: MessageFlags.Ephemeral } : {})).catch(
       () => undefined,
     );
   }, afterMs);

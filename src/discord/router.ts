@@ -7,14 +7,16 @@ import {
   type ChatInputCommandInteraction,
   type Interaction,
   type RepliableInteraction,
+  type ModalSubmitInteraction,
 } from 'discord.js';
 import { expireBudget, runWithBudget, withDeadline, type Budget } from '../deadlines.js';
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
+import { handleTypedSubmit, handleTypePrompt } from './components/typed-answer.js';
 import type { BotContext } from './context.js';
-import { parseCustomId, type CustomId } from './custom-id.js';
+import { parseCustomId, parseModalCustomId, type CustomId, type ModalCustomId } from './custom-id.js';
 import { ACKNOWLEDGE_AFTER_MS, guardDeadline, INTERACTION_DB_BUDGET_MS } from './deadline.js';
 import { NO_MENTIONS } from './render/common.js';
 
@@ -28,7 +30,12 @@ export const BUTTONS = {
   choose: handleGrade,
   next: handleNext,
   daily: handleDailyAnswer,
+  type: handleTypePrompt,
 } satisfies ButtonHandlers;
+
+export const MODALS = {
+  typed: handleTypedSubmit,
+} satisfies { [A in ModalCustomId['action']]: (interaction: ModalSubmitInteraction, id: Extract<ModalCustomId, { action: A }>, ctx: BotContext) => Promise<void> };
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
 export const UNAVAILABLE = 'deepcards is temporarily unavailable (its database cannot be reached). Try again in a minute.';
@@ -86,7 +93,7 @@ export class InteractionRouter {
     const entry: InFlight = { interaction, budget, superseded: false };
     this.inFlight.add(entry);
     const stopGuard =
-      !this.stopping && (interaction.isButton() || interaction.isChatInputCommand())
+      !this.stopping && (interaction.isButton() || interaction.isChatInputCommand() || interaction.isModalSubmit())
         ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction))
         : undefined;
     try {
@@ -159,6 +166,10 @@ export class InteractionRouter {
       const handler = id && (this.buttons[id.action] as ((i: ButtonInteraction, id: CustomId, ctx: BotContext) => Promise<void>) | undefined);
       if (!id || !handler) throw new UserError(GONE_TEXT);
       await handler(interaction, id, this.ctx);
+    } else if (interaction.isModalSubmit()) {
+      const id = parseModalCustomId(interaction.customId);
+      if (!id) throw new UserError(GONE_TEXT);
+      await MODALS[id.action](interaction, id, this.ctx);
     } else if (interaction.isRepliable()) {
       // A select menu, a modal the bot did not open, a context-menu command: answered, never silence.
       throw new UserError(CONTROL_GONE);

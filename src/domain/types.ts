@@ -19,8 +19,9 @@ export interface Deck {
   cards: readonly Card[];
 }
 
-export const QUIZ_MODES: readonly string[] = ['flashcard', 'choice'] satisfies QuizMode[];
-export type QuizMode = 'flashcard' | 'choice';
+/** Flashcard: reveal and grade yourself; choice: A–D; typed: type the answer in a modal, then compare. */
+export type QuizMode = 'flashcard' | 'choice' | 'typed';
+export const QUIZ_MODES: readonly string[] = ['flashcard', 'choice', 'typed'] satisfies QuizMode[];
 
 /** Self-grades of a flashcard, in the order the buttons show them. */
 export const GRADES = ['again', 'hard', 'good', 'easy'] as const;

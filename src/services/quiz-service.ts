@@ -6,6 +6,7 @@ import { awardedPoints, isCorrect } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
+import { compareTypedAnswer, TYPED_ANSWER_MAX_LENGTH, type TypedComparison } from '../domain/typed-answer.js';
 import { QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
 import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
@@ -43,6 +44,17 @@ export type GradeOutcome =
       /** When the card comes back for review after this answer. */
       nextDue: Date;
     };
+
+/** What a typed answer's modal submit led to. */
+export type TypedOutcome =
+  | PressRefusal
+  | { kind: 'already-answered'; view: RoundView }
+  /** The same submit delivered again (to another process, or resent): it has been answered already. */
+  | { kind: 'delivered-twice' }
+  /** Compared, and left to the member to grade (the comparison suggests a grade). */
+  | { kind: 'compared'; view: RoundView; comparison: TypedComparison }
+  /** Compared and graded Good at once (an exact match, or a match on a short answer). */
+  | (Extract<GradeOutcome, { kind: 'graded' }> & { comparison: TypedComparison });
 
 export interface StartQuizInput {
   deckId: string;
@@ -87,7 +99,7 @@ export class QuizService {
   async startQuiz(input: StartQuizInput): Promise<RoundView> {
     // Discord offers only the listed modes; a forged request can send anything, and nothing else is stored.
     if (!QUIZ_MODES.includes(input.mode)) {
-      throw new UserError(`"${String(input.mode).slice(0, 20)}" is not a quiz mode. Use mode:flashcard or mode:choice.`);
+      throw new UserError(`"${String(input.mode).slice(0, 20)}" is not a quiz mode. Use mode:flashcard, mode:choice or mode:typed.`);
     }
     return this.serve(this.requireDeck(input.deckId), input);
   }
@@ -110,6 +122,37 @@ export class QuizService {
       now,
       ...(interactionId === undefined ? {} : { interactionId }),
     });
+  }
+
+  /** "Type your answer": the round, if this member may still type an answer for it. */
+  async typedPrompt(roundId: number, userId: string, pressedIn?: string | null): Promise<RoundView | PressRefusal | { kind: 'already-answered'; view: RoundView }> {
+    const view = await this.resolve(roundId, userId, pressedIn);
+    if ('kind' in view) return view;
+    // Only a typed round has the button; any other round takes no typed answer.
+    if (view.round.mode !== 'typed') return { kind: 'gone' };
+    if (view.round.typedAnswer !== null || view.round.answeredAt !== null) return { kind: 'already-answered', view };
+    return view;
+  }
+
+  /**
+   * A typed answer from the modal: stored with the round (once), compared with the card's answer, and
+   * graded Good at once when it matches (see compareTypedAnswer); otherwise the member grades it.
+   */
+  async submitTyped(roundId: number, userId: string, text: string, now: Date, pressedIn?: string | null, interactionId?: string): Promise<TypedOutcome> {
+    const typed = text.slice(0, TYPED_ANSWER_MAX_LENGTH);
+    const round = await this.rounds.recordTypedAnswer(roundId, userId, typed, now, pressedIn);
+    if (!round) {
+      const current = await this.resolve(roundId, userId, pressedIn);
+      if ('kind' in current) return current;
+      return current.round.mode === 'typed' ? { kind: 'already-answered', view: current } : { kind: 'gone' };
+    }
+    const view = this.viewOf(round);
+    if (!view) return { kind: 'gone' };
+    const comparison = compareTypedAnswer(typed, view.card.answer);
+    if (!comparison.autoGood) return { kind: 'compared', view, comparison };
+    const outcome = await this.grade(roundId, userId, { grade: 'good' }, now, pressedIn, interactionId);
+    if (outcome.kind !== 'graded') return outcome.kind === 'already-graded' ? { kind: 'already-answered', view: outcome.view } : outcome;
+    return { ...outcome, comparison };
   }
 
   async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
@@ -314,7 +357,8 @@ export class QuizService {
 }
 
 function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): AnswerResult | undefined {
-  if ('grade' in answer) return round.mode === 'flashcard' ? answer.grade : undefined;
+  // A typed round is graded like a flashcard, once the member has typed their answer.
+  if ('grade' in answer) return round.mode === 'flashcard' || (round.mode === 'typed' && round.typedAnswer !== null) ? answer.grade : undefined;
   if (round.mode !== 'choice' || round.correctIndex === null) return undefined;
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
 }

@@ -67,14 +67,14 @@ export class ReviewService {
   ) {}
 
   /** /review [deck]: the most overdue card, else a new one within today's allowance, else a summary. */
-  async start(input: { userId: string; guildId: string | null; channelId: string; deck: string | null; now: Date }): Promise<RoundView | ReviewDone> {
+  async start(input: { userId: string; guildId: string | null; channelId: string; deck: string | null; typed?: boolean; now: Date }): Promise<RoundView | ReviewDone> {
     let deckId: string | null = null;
     if (input.deck) {
       const deck = this.decks.deck(input.deck);
       if (!deck) throw new UserError(`There is no deck called "${input.deck.slice(0, 40)}". Try one of: ${this.decks.decks.map((d) => `\`${d.id}\``).join(', ')}, or leave deck empty for all.`);
       deckId = deck.id;
     }
-    return this.serve({ ...input, deckId, reviewedBefore: 0 });
+    return this.serve({ ...input, deckId, reviewedBefore: 0, mode: input.typed ? 'typed' : 'flashcard' });
   }
 
   /** After a review is graded: the next card of the same session, or the session's summary. */
@@ -85,6 +85,8 @@ export class ReviewService {
       channelId: round.channelId,
       deckId: round.reviewDeck,
       reviewedBefore: round.reviewedBefore + 1,
+      // A typed session stays typed.
+      mode: round.mode === 'typed' ? 'typed' : 'flashcard',
       now,
     });
   }
@@ -196,7 +198,15 @@ export class ReviewService {
     return { sent, disabled };
   }
 
-  private async serve(input: { userId: string; guildId: string | null; channelId: string; deckId: string | null; reviewedBefore: number; now: Date }): Promise<RoundView | ReviewDone> {
+  private async serve(input: {
+    userId: string;
+    guildId: string | null;
+    channelId: string;
+    deckId: string | null;
+    reviewedBefore: number;
+    mode: 'flashcard' | 'typed';
+    now: Date;
+  }): Promise<RoundView | ReviewDone> {
     const decks = input.deckId ? [this.decks.deck(input.deckId)!].filter(Boolean) : [...this.decks.decks];
     const deckIds = decks.map((d) => d.id);
     const cardIds = decks.flatMap((d) => d.cards.map((c) => c.id));
@@ -229,7 +239,7 @@ export class ReviewService {
       channelId: input.channelId,
       deckId: deck.id,
       cardId: card.id,
-      mode: 'flashcard',
+      mode: input.mode,
       choiceOrder: null,
       correctIndex: null,
       isPrivate: true,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { buildCustomId, CUSTOM_ID_MAX_LENGTH, parseCustomId, type CustomId } from '../../src/discord/custom-id.js';
+import { buildCustomId, buildModalCustomId, CUSTOM_ID_MAX_LENGTH, parseCustomId, parseModalCustomId, type CustomId } from '../../src/discord/custom-id.js';
 
 const samples: CustomId[] = [
   { action: 'reveal', roundId: 1 },
@@ -9,6 +9,7 @@ const samples: CustomId[] = [
   { action: 'choose', roundId: 9_007_199_254_740_991, choice: 3 },
   { action: 'next', roundId: 7 },
   { action: 'daily', challengeId: 5, choice: 0 },
+  { action: 'type', roundId: 12 },
 ];
 
 describe('custom ids', () => {
@@ -65,5 +66,22 @@ describe('custom ids', () => {
   test('GIVEN a non-string THEN parsing returns null', () => {
     expect(parseCustomId(undefined)).toBeNull();
     expect(parseCustomId(42)).toBeNull();
+  });
+
+  test('GIVEN a typed-answer modal id THEN it round-trips, stays short, and is no button id (nor the reverse)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }), (roundId) => {
+        const raw = buildModalCustomId({ action: 'typed', roundId });
+        expect(raw).toBe(`v1:ta:${roundId}`);
+        expect(raw.length).toBeLessThanOrEqual(CUSTOM_ID_MAX_LENGTH);
+        expect(parseModalCustomId(raw)).toEqual({ action: 'typed', roundId });
+        expect(parseCustomId(raw)).toBeNull();
+        expect(parseModalCustomId(buildCustomId({ action: 'type', roundId }))).toBeNull();
+      }),
+    );
+  });
+
+  test.each(['', 'v1:ta', 'v1:ta:0', 'v1:ta:1:2', 'v2:ta:1', 'v1:ty:1', 42])('GIVEN the malformed modal id %j THEN it parses to null', (raw) => {
+    expect(parseModalCustomId(raw)).toBeNull();
   });
 });

@@ -5,7 +5,7 @@ import { guardDeadline } from '../../src/discord/deadline.js';
 const EPHEMERAL = 64;
 
 /** The calls a handler and the guard make on an interaction, in order, each answered after `restMs`. */
-function fakeInteraction(kind: 'button' | 'command', restMs = 10) {
+function fakeInteraction(kind: 'button' | 'command' | 'modal', restMs = 10) {
   const calls: string[] = [];
   const call = (name: string) => (options?: unknown) => {
     calls.push(options === undefined ? name : `${name} ${JSON.stringify(options)}`);
@@ -13,6 +13,10 @@ function fakeInteraction(kind: 'button' | 'command', restMs = 10) {
   };
   const interaction = {
     isButton: () => kind === 'button',
+    // A modal submitted from a card's button: answered on that card, like a press.
+    isModalSubmit: () => kind === 'modal',
+    isFromMessage: () => kind === 'modal',
+    showModal: call('showModal'),
     reply: call('reply'),
     update: call('update'),
     deferUpdate: call('deferUpdate'),
@@ -99,5 +103,24 @@ describe('guardDeadline: a slow answer is deferred first, then delivered as Disc
     await vi.advanceTimersByTimeAsync(2_000);
     await expect(interaction.update({ content: 'graded' })).rejects.toThrow('Unknown interaction');
     expect(calls).toEqual(['deferUpdate', 'editReply']);
+  });
+
+  test('GIVEN a slow modal submit from a card THEN it is deferred as an update of the card, and its update edits it', async () => {
+    const { calls, interaction } = fakeInteraction('modal');
+    guardDeadline(interaction, 2_000, false);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const updated = interaction.update({ content: 'compared' });
+    await vi.advanceTimersByTimeAsync(50);
+    await updated;
+    expect(calls).toEqual(['deferUpdate', 'editReply {"content":"compared"}']);
+  });
+
+  test('GIVEN a press answered with a modal before the time THEN nothing is deferred after it', async () => {
+    const { calls, interaction } = fakeInteraction('button');
+    guardDeadline(interaction, 2_000, false);
+    const shown = interaction.showModal({ custom_id: 'v1:ta:1', title: 'Type your answer', components: [] });
+    await vi.advanceTimersByTimeAsync(5_000);
+    await shown;
+    expect(calls).toEqual(['showModal {"custom_id":"v1:ta:1","title":"Type your answer","components":[]}']);
   });
 });

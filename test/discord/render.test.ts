@@ -34,6 +34,8 @@ function round(over: Partial<Round>): Round {
     answeredAt: null,
     reviewedBefore: 0,
     reviewDeck: null,
+    typedAnswer: null,
+    typedAt: null,
     ...over,
   };
 }

@@ -70,7 +70,7 @@ describe(`forged requests on ${TEST_DB_KIND}`, () => {
   test.each(['quick', 'FLASHCARD', ''])('GIVEN /quiz with mode %j (Discord offers only flashcard and choice) THEN it is refused before anything is stored', async (mode) => {
     const start = quiz.startQuiz({ deckId: 'alpha', mode: mode as QuizMode, userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
     await expect(start).rejects.toThrow(UserError);
-    await expect(start).rejects.toThrow(/is not a quiz mode\. Use mode:flashcard or mode:choice/);
+    await expect(start).rejects.toThrow(/is not a quiz mode\. Use mode:flashcard, mode:choice or mode:typed/);
     expect(await count('rounds')).toBe(0);
   });
 });

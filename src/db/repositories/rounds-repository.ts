@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
@@ -259,7 +259,23 @@ export class RoundsRepository {
       reviewDeck: null,
       interactionId: r.interactionId ?? null,
       answeredInteractionId: null,
+      typedAnswer: null,
+      typedAt: null,
     };
+  }
+
+  /**
+   * Stores what the owner typed for a typed-mode round, once: undefined when the round is not theirs,
+   * not in typed mode, already graded or already has an answer (a second modal submit), or (when
+   * `guildId` is given: null for a DM) not a round of that guild.
+   */
+  async recordTypedAnswer(id: number, ownerId: string, text: string, now: Date, guildId?: string | null): Promise<Round | undefined> {
+    const [row] = await this.database.db
+      .update(rounds)
+      .set({ typedAnswer: text, typedAt: now, revealedAt: sql`coalesce(${rounds.revealedAt}, ${now.toISOString()}::timestamptz)` })
+      .where(and(eq(rounds.id, id), eq(rounds.ownerId, ownerId), eq(rounds.mode, 'typed'), isNull(rounds.typedAnswer), isNull(rounds.answeredAt), guildId === undefined ? undefined : sql`${rounds.guildId} is not distinct from ${guildId}`))
+      .returning();
+    return row;
   }
 
   /**

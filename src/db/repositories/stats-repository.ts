@@ -1,4 +1,5 @@
-import { and, countDistinct, eq } from 'drizzle-orm';
+import { and, countDistinct, eq, gte, sql } from 'drizzle-orm';
+import type { DayCount } from '../../domain/heatmap.js';
 import type { Database } from '../client.js';
 import { answers, botState, memberStats } from '../schema.js';
 
@@ -14,6 +15,22 @@ export class StatsRepository {
       .where(and(eq(memberStats.guildId, guildId), eq(memberStats.userId, userId)))
       .limit(1);
     return row;
+  }
+
+  /**
+   * Cards a member graded per local day in `timeZone` since an instant, anywhere (every server, DMs and
+   * the daily challenge): one grouped query over (user_id, answered_at).
+   */
+  async gradedPerLocalDay(userId: string, since: Date, timeZone: string): Promise<DayCount[]> {
+    const rows = await this.database.db
+      .select({
+        day: sql<string>`to_char((${answers.answeredAt} at time zone ${timeZone})::date, 'YYYY-MM-DD')`,
+        count: sql<number>`count(*)::int`,
+      })
+      .from(answers)
+      .where(and(eq(answers.userId, userId), gte(answers.answeredAt, since)))
+      .groupBy(sql`1`);
+    return rows.map((r) => ({ day: r.day, count: Number(r.count) }));
   }
 
   /** How many distinct cards of each deck a member has answered, anywhere. */

@@ -16,8 +16,8 @@ export const quizCommand: SlashCommand = {
     .addStringOption((o) =>
       o
         .setName('mode')
-        .setDescription('Flashcard (reveal and grade yourself) or multiple choice')
-        .addChoices({ name: 'flashcard', value: 'flashcard' }, { name: 'choice', value: 'choice' }),
+        .setDescription('Flashcard (reveal and grade yourself), multiple choice, or typed (type the answer)')
+        .addChoices({ name: 'flashcard', value: 'flashcard' }, { name: 'choice', value: 'choice' }, { name: 'typed', value: 'typed' }),
     )
     .addBooleanOption((o) => o.setName('private').setDescription('Only you see the card (default: the channel studies together)')),
 

@@ -12,7 +12,8 @@ export const reviewCommand: SlashCommand = {
     .setDescription('Spaced repetition: your most overdue card, then the next, until none is due')
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM)
     .setIntegrationTypes(ApplicationIntegrationType.GuildInstall)
-    .addStringOption((o) => o.setName('deck').setDescription('Only this deck (default: all decks)').setAutocomplete(true).setMaxLength(32)),
+    .addStringOption((o) => o.setName('deck').setDescription('Only this deck (default: all decks)').setAutocomplete(true).setMaxLength(32))
+    .addBooleanOption((o) => o.setName('typed').setDescription('Type each answer instead of revealing it (default: off)')),
 
   ephemeral: () => true,
   async execute(interaction, ctx) {
@@ -21,6 +22,7 @@ export const reviewCommand: SlashCommand = {
       guildId: interaction.guildId,
       channelId: interaction.channelId,
       deck: interaction.options.getString('deck'),
+      typed: interaction.options.getBoolean('typed') ?? false,
       now: ctx.now(),
     });
     const view = 'kind' in result ? renderReviewDone(result) : renderQuestion(result);

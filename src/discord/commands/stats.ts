@@ -2,6 +2,7 @@ import { SlashCommandBuilder } from '@discordjs/builders';
 import { InteractionContextType } from 'discord.js';
 import { UserError } from '../../errors.js';
 import { renderStats } from '../render/stats.js';
+import { withHeatmap } from '../render/stats-heatmap.js';
 import type { SlashCommand } from './types.js';
 
 export const statsCommand: SlashCommand = {
@@ -15,7 +16,11 @@ export const statsCommand: SlashCommand = {
     if (!interaction.guildId) throw new UserError('/stats counts points per server: run it in a server channel.');
     const user = interaction.options.getUser('member') ?? interaction.user;
     const now = ctx.now();
-    const [record, srs] = await Promise.all([ctx.stats.memberRecord(interaction.guildId, user.id, now), ctx.review.memberStats(user.id, now)]);
-    await interaction.reply(renderStats(record, user.displayName ?? user.username, srs));
+    const [record, srs, heatmap] = await Promise.all([
+      ctx.stats.memberRecord(interaction.guildId, user.id, now),
+      ctx.review.memberStats(user.id, now),
+      ctx.heatmap.studyHeatmap(user.id, now),
+    ]);
+    await interaction.reply(withHeatmap(renderStats(record, user.displayName ?? user.username, srs), heatmap));
   },
 };

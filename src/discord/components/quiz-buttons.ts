@@ -1,8 +1,8 @@
-import { MessageFlags, type ButtonInteraction } from 'discord.js';
+import { MessageFlags, type ModalSubmitInteraction, type ButtonInteraction } from 'discord.js';
 import type { PressRefusal, RoundView } from '../../services/quiz-service.js';
 import type { BotContext } from '../context.js';
 import type { CustomId } from '../custom-id.js';
-import { note } from '../render/common.js';
+import { note, type MessageView } from '../render/common.js';
 import { gradeVerdict, renderGraded, renderQuestion, renderRevealed } from '../render/quiz.js';
 import { renderReviewDone } from '../render/review.js';
 import { renderEarnedRoles } from '../render/rewards.js';
@@ -51,26 +51,26 @@ export async function handleGrade(
     case 'already-graded':
       await interaction.reply(note('You already answered this card; it counts once. Press **Next card** or run /quiz for another.'));
       return;
-    case 'graded': {
-      if (outcome.view.round.source !== 'review') {
-        await interaction.update(renderGraded(outcome));
-      } else {
-        // A review session moves straight on to the next due card.
-        const next = await ctx.review.continueAfter(outcome.view.round, now);
-        const preface = reviewVerdict(outcome, now);
-        if ('kind' in next) await interaction.update({ ...renderReviewDone(next), content: preface });
-        else await interaction.update(renderQuestion(next, preface));
-      }
+    case 'graded':
+      await interaction.update(await gradedView(outcome, ctx, now));
       await announceEarnedRoles(interaction, outcome, ctx, now);
-    }
   }
+}
+
+/** The card after its grade: the verdict and Next card, or in a review session the next due card. */
+export async function gradedView(outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<MessageView> {
+  if (outcome.view.round.source !== 'review') return renderGraded(outcome);
+  // A review session moves straight on to the next due card.
+  const next = await ctx.review.continueAfter(outcome.view.round, now);
+  const preface = reviewVerdict(outcome, now);
+  return 'kind' in next ? { ...renderReviewDone(next), content: preface } : renderQuestion(next, preface);
 }
 
 /**
  * Role rewards are given after the grade has been answered, so waiting on Discord's role endpoint
  * never delays the grade; a role given announces itself in a follow-up to the same message.
  */
-async function announceEarnedRoles(interaction: ButtonInteraction, outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<void> {
+export async function announceEarnedRoles(interaction: ButtonInteraction | ModalSubmitInteraction, outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<void> {
   const guildId = outcome.view.round.guildId;
   if (!guildId) return;
   let earned: string[];

@@ -1,8 +1,10 @@
 import { ButtonStyle, type APIEmbed } from 'discord.js';
 import { letterAt } from '../../domain/choices.js';
+import { compareTypedAnswer, type TypedComparison } from '../../domain/typed-answer.js';
 import { GRADES, type Grade } from '../../domain/types.js';
 import type { GradeOutcome, RoundView } from '../../services/quiz-service.js';
 import { buildCustomId } from '../custom-id.js';
+import { typedAnswerBlock } from './typed-answer.js';
 import { COLORS, button, message, type MessageView } from './common.js';
 
 const GRADE_LABEL: Record<Grade, string> = { again: 'Again', hard: 'Hard', good: 'Good', easy: 'Easy' };
@@ -56,10 +58,33 @@ export function renderQuestion(view: RoundView, preface?: string): MessageView {
     );
     return message([{ ...header(view), description: `${card.question}\n\n${optionLines(view)}` }], [choices]);
   }
+  if (round.mode === 'typed') {
+    return message(
+      [{ ...header(view), description: card.question }],
+      [[button(buildCustomId({ action: 'type', roundId: round.id }), 'Type your answer', ButtonStyle.Primary)]],
+    );
+  }
   return message(
     [{ ...header(view), description: card.question }],
     [[button(buildCustomId({ action: 'reveal', roundId: round.id }), 'Reveal answer', ButtonStyle.Primary)]],
   );
+}
+
+/**
+ * A typed answer that was not graded at once: the member's answer beside the right one, and the four
+ * grade buttons with the grade the score suggests as the primary one.
+ */
+export function renderTypedCompared(view: RoundView, comparison: TypedComparison, labels: GradeLabels = {}): MessageView {
+  const { round, card } = view;
+  const grades = GRADES.map((g) =>
+    button(
+      buildCustomId({ action: 'grade', roundId: round.id, grade: g }),
+      labels[g] ?? GRADE_LABEL[g],
+      g === comparison.suggested ? ButtonStyle.Primary : ButtonStyle.Secondary,
+    ),
+  );
+  const body = `${card.question}\n\n${typedAnswerBlock(round.typedAnswer ?? '', comparison)}\n\n${answerBlock(view)}`;
+  return message([{ ...header(view), description: `${body}\n\n**How did you do?** (suggested: ${GRADE_LABEL[comparison.suggested]})` }], [grades]);
 }
 
 /** The revealed flashcard: answer, explanation and the four grade buttons. */
@@ -82,12 +107,19 @@ export function renderGraded(outcome: Extract<GradeOutcome, { kind: 'graded' }>)
   const body =
     round.mode === 'choice'
       ? `${card.question}\n\n${optionLines(view, { chosen: chosenIndex(outcome) })}\n\n${card.explanation ?? ''}`.trim()
-      : `${card.question}\n\n${answerBlock(view)}`;
+      : `${card.question}\n\n${typedPart(view)}${answerBlock(view)}`;
   const color = round.mode === 'choice' ? (outcome.correct ? COLORS.right : COLORS.wrong) : view.deck.color;
   return message(
     [{ ...header(view), color, description: `${body}\n\n${verdict}` }],
     [[button(buildCustomId({ action: 'next', roundId: round.id }), 'Next card', ButtonStyle.Primary)]],
   );
+}
+
+/** A graded typed round shows the comparison again, from the answer stored with the round. */
+function typedPart(view: RoundView): string {
+  const typed = view.round.typedAnswer;
+  if (view.round.mode !== 'typed' || typed === null) return '';
+  return `${typedAnswerBlock(typed, compareTypedAnswer(typed, view.card.answer))}\n\n`;
 }
 
 function chosenIndex(outcome: Extract<GradeOutcome, { kind: 'graded' }>): number {

@@ -11,11 +11,14 @@ import { FakeGateway, GatewayIntents } from './gateway.js';
 import type {
   AutocompleteInput,
   CommandInput,
+  UserRef,
   InteractionRecord,
   InteractionSnapshot,
   PressInput,
 } from './interactions.js';
+import { modalSubmitData } from './modals.js';
 import {
+  CallbackTypes,
   InteractionBuilder,
   InteractionTypes,
   customIdsOf,
@@ -75,6 +78,18 @@ export interface FakeDiscordOptions {
   requireRegisteredCommands?: boolean;
   /** Keep at most this many recorded requests, dropping the oldest (default Infinity). */
   maxRecordedRequests?: number;
+}
+
+/** Input of {@link FakeDiscord.submitModal}. */
+export interface ModalSubmitInput {
+  /** The interaction the bot answered with the modal (its result, or its id). */
+  modal: InteractionResult | string;
+  /** Text typed into the modal's inputs, by input custom id. */
+  values: Record<string, string>;
+  /** Who submits (default: the member the modal was shown to). */
+  user?: UserRef;
+  locale?: string;
+  timeoutMs?: number;
 }
 
 /** What `command`/`press`/`autocomplete` resolve with once the bot's first callback arrived. */
@@ -576,6 +591,32 @@ export class FakeDiscord {
       componentMessageId: stored.id,
       message: this.#store.apiMessage(stored),
     });
+  }
+
+  /**
+   * Submits a modal the bot showed (callback type 9) as a modal submit (interaction type 5) with `values`
+   * typed into its text inputs, by the member it was shown to unless `user` says otherwise (a crafted
+   * submit). A modal opened from a message's button carries that message, so the bot can update it.
+   */
+  async submitModal(input: ModalSubmitInput): Promise<InteractionResult> {
+    const shownId = typeof input.modal === 'string' ? input.modal : input.modal.interactionId;
+    const shown = this.#byId.get(shownId);
+    if (!shown) throw new Error(`FakeDiscord: unknown interaction ${shownId}`);
+    if (shown.callbackType !== CallbackTypes.Modal || !shown.callbackData) {
+      throw new Error(`FakeDiscord: ${shown.label} was answered with callback type ${shown.callbackType ?? 'none'}, not a modal (9)`);
+    }
+    const data = modalSubmitData(shown.callbackData, input.values);
+    const place = this.#builder.place(input.user ?? shown.userId, shown.guildId ?? undefined, shown.channelId);
+    const stored = shown.componentMessageId ? this.#store.messages.get(shown.componentMessageId) : undefined;
+    const extra: { locale?: string; timeoutMs?: number; componentMessageId?: string; message?: unknown } = {
+      ...(input.locale ? { locale: input.locale } : {}),
+      ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+    };
+    if (stored && !stored.deleted) {
+      extra.componentMessageId = stored.id;
+      extra.message = this.#store.apiMessage(stored);
+    }
+    return this.#send(InteractionTypes.ModalSubmit, place, data, `modal "${String(data.custom_id)}"`, extra);
   }
 
   /** The fake's view of an interaction. */

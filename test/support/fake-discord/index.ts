@@ -1,7 +1,9 @@
 // Public entry point of the fake Discord used by tests, the offline demo and the latency benchmark.
 
 export { FakeDiscord } from './fake-discord.js';
-export type { FakeDiscordEvents, FakeDiscordOptions, InteractionResult } from './fake-discord.js';
+export type { FakeDiscordEvents, FakeDiscordOptions, InteractionResult, ModalSubmitInput } from './fake-discord.js';
+export { modalTextInputs } from './modals.js';
+export type { ModalTextInput } from './modals.js';
 export { Faults } from './faults.js';
 export type { FaultMatch, FaultResponse, InjectedFault } from './faults.js';
 export { GatewayCloseCodes, GatewayIntents } from './gateway.js';

@@ -10,6 +10,7 @@ import { ChannelTypes, MessageFlagBits } from './model.js';
 import { PermissionFlags, hasPermission } from './permissions.js';
 import type { InteractionCallbackData, JsonObject, StoredMessage } from './types.js';
 import { DiscordApiError, discordError, validateChoices, validateCommands, validateMessageBody } from './validate.js';
+import { validateModal } from './modals.js';
 
 /** One REST request as the fake received it. */
 export interface RecordedRequest {
@@ -625,6 +626,9 @@ export class RestApi {
       }
       case CallbackTypes.ApplicationCommandAutocompleteResult:
         if (this.ctx.options.validateBodies) validateChoices(data.choices);
+        break;
+      case CallbackTypes.Modal:
+        if (this.ctx.options.validateBodies) validateModal(data);
         break;
       default:
         break;

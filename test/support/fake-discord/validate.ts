@@ -46,13 +46,13 @@ export function discordError(code: KnownDiscordErrorCode, extra: { message?: str
   return new DiscordApiError(extra.status ?? known.status, { message: extra.message ?? known.message, code });
 }
 
-interface FieldProblem {
+export interface FieldProblem {
   path: string;
   code: string;
   message: string;
 }
 
-function formError(problems: FieldProblem[]): DiscordApiError {
+export function formError(problems: FieldProblem[]): DiscordApiError {
   const errors: JsonObject = {};
   for (const p of problems) {
     let node = errors;
@@ -68,7 +68,7 @@ function formError(problems: FieldProblem[]): DiscordApiError {
 const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 const len = (v: unknown): number => (typeof v === 'string' ? [...v].length : 0);
 
-function maxLength(problems: FieldProblem[], path: string, value: unknown, max: number): void {
+export function maxLength(problems: FieldProblem[], path: string, value: unknown, max: number): void {
   if (typeof value === 'string' && len(value) > max) {
     problems.push({ path, code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${max} or fewer in length.` });
   }
