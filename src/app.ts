@@ -3,6 +3,7 @@ import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
+import { GameRepository } from './db/repositories/game-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
 import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
@@ -14,18 +15,21 @@ import { COMMANDS } from './discord/commands/index.js';
 import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
+import { DiscordGamePublisher } from './discord/game-publisher.js';
 import { registerCommands } from './discord/register-commands.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
+import { scheduleGameTick, type GameTick } from './jobs/game-job.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
 import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
+import { DEFAULT_GAME_OPTIONS, GameService } from './services/game-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
 import { StatsService } from './services/stats-service.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
+  config: Pick<Config, 'discordApiUrl' | 'devGuildId'> & Partial<Pick<Config, 'gameSecondMs' | 'gameTickMs'>>;
   database: Database;
   decks: readonly Deck[];
   logger: Logger;
@@ -83,6 +87,14 @@ export function createApp(deps: AppDeps): App {
     deps.logger.child({ feature: 'daily' }),
     { countRefreshMs: deps.countRefreshMs ?? 10_000 },
   );
+  const game = new GameService(
+    library,
+    new GameRepository(deps.database),
+    new DiscordGamePublisher(client),
+    random,
+    deps.logger.child({ feature: 'game' }),
+    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now },
+  );
   const rounds = new RoundsRepository(deps.database);
   const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));
   const context: BotContext = {
@@ -90,6 +102,7 @@ export function createApp(deps: AppDeps): App {
     quiz: new QuizService(library, rounds, random),
     stats: new StatsService(library, statsRepository, boards),
     daily,
+    game,
     leaderboard: new LeaderboardService(boards),
     review,
     now,
@@ -109,6 +122,7 @@ export function createApp(deps: AppDeps): App {
     now,
   };
   let job: ScheduledTask | undefined;
+  let gameTick: GameTick | undefined;
 
   return {
     client,
@@ -138,12 +152,16 @@ export function createApp(deps: AppDeps): App {
         job = scheduleMinuteJob(jobDeps);
         // Catch up at once on a challenge missed while the bot was down, rather than at the next minute.
         void runMinuteTick(jobDeps, now());
+        // Games are timed in seconds: their catch-up (a restart mid-game, a game of another process) ticks faster, starting now.
+        gameTick = scheduleGameTick({ game, isReady: jobDeps.isReady, logger: jobDeps.logger }, deps.config.gameTickMs ?? 5000);
       }
     },
     tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
       await job?.stop();
       daily.stop();
+      gameTick?.stop();
+      await game.shutdown();
       await router.drain(timeoutMs);
       await client.destroy();
     },

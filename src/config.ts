@@ -42,6 +42,18 @@ const envSchema = z.object({
     .min(100, 'at least 100')
     .max(60_000, 'at most 60000')
     .default(5_000),
+  GAME_SECOND_MS: z.coerce
+    .number({ error: 'a whole number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(10, 'at least 10')
+    .max(1000, 'at most 1000')
+    .default(1000),
+  GAME_TICK_MS: z.coerce
+    .number({ error: 'a whole number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(100, 'at least 100')
+    .max(60_000, 'at most 60000')
+    .default(5000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -59,6 +71,10 @@ export interface Config {
   decksDir: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** How long one /game second lasts: 1000, shortened only by tests (the command's 10–60 s bounds stay). */
+  gameSecondMs: number;
+  /** How often running games are looked at for steps due (after a restart, or run by another process). */
+  gameTickMs: number;
 }
 
 export class ConfigError extends Error {
@@ -98,6 +114,8 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
+    gameSecondMs: data.GAME_SECOND_MS,
+    gameTickMs: data.GAME_TICK_MS,
   };
 }
 

@@ -13,7 +13,9 @@ export type CustomId =
   | { action: 'grade'; roundId: number; grade: Grade }
   | { action: 'choose'; roundId: number; choice: number }
   | { action: 'next'; roundId: number }
-  | { action: 'daily'; challengeId: number; choice: number };
+  | { action: 'daily'; challengeId: number; choice: number }
+  | { action: 'game'; questionId: number; choice: number }
+  | { action: 'gameScore'; gameId: number };
 
 const PREFIX = {
   reveal: 'rv',
@@ -21,6 +23,8 @@ const PREFIX = {
   choose: 'ch',
   next: 'nx',
   daily: 'dc',
+  game: 'gm',
+  gameScore: 'gs',
 } as const satisfies Record<CustomId['action'], string>;
 
 const GRADE_CODE = { again: '1', hard: '2', good: '3', easy: '4' } as const satisfies Record<Grade, string>;
@@ -40,6 +44,12 @@ export function buildCustomId(id: CustomId): string {
       break;
     case 'daily':
       parts.push(id.challengeId, id.choice);
+      break;
+    case 'game':
+      parts.push(id.questionId, id.choice);
+      break;
+    case 'gameScore':
+      parts.push(id.gameId);
       break;
   }
   return parts.join(':');
@@ -70,6 +80,12 @@ export function parseCustomId(raw: unknown): CustomId | null {
       const choice = parseChoice(arg);
       return choice === null ? null : { action: 'daily', challengeId: id, choice };
     }
+    case PREFIX.game: {
+      const choice = parseChoice(arg);
+      return choice === null ? null : { action: 'game', questionId: id, choice };
+    }
+    case PREFIX.gameScore:
+      return arg === undefined ? { action: 'gameScore', gameId: id } : null;
     default:
       return null;
   }

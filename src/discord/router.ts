@@ -10,6 +10,7 @@ import {
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
+import { handleGameAnswer, handleGameScore } from './components/game-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import type { BotContext } from './context.js';
 import { parseCustomId, type CustomId } from './custom-id.js';
@@ -26,6 +27,8 @@ export const BUTTONS = {
   choose: handleGrade,
   next: handleNext,
   daily: handleDailyAnswer,
+  game: handleGameAnswer,
+  gameScore: handleGameScore,
 } satisfies ButtonHandlers;
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';

@@ -1,5 +1,6 @@
 import { dailyCommand } from './daily.js';
 import { decksCommand } from './decks.js';
+import { gameCommand } from './game.js';
 import { helpCommand } from './help.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { quizCommand } from './quiz.js';
@@ -16,5 +17,6 @@ export const COMMANDS: readonly SlashCommand[] = [
   statsCommand,
   leaderboardCommand,
   dailyCommand,
+  gameCommand,
   helpCommand,
 ];
