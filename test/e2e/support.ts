@@ -40,14 +40,14 @@ export interface BotUnderTest {
  * One bot process for the test file: the built bot (`node dist/src/index.js`, as `npm start` runs it)
  * against a fake Discord and a database of its own, started before the file's tests and removed after.
  */
-export function useBot(): BotUnderTest {
+export function useBot(opts: { env?: Record<string, string> } = {}): BotUnderTest {
   let fake: FakeDiscord | undefined;
   let db: BotDatabase | undefined;
   let bot: BotProcess | undefined;
   const started: BotProcess[] = [];
   const launch = async (expectRegistration: boolean): Promise<BotProcess> => {
     if (!fake || !db) throw new Error('useBot: the bot is started in beforeAll');
-    bot = await startBot({ fake, env: db.env, expectRegistration });
+    bot = await startBot({ fake, env: { ...db.env, ...opts.env }, expectRegistration });
     started.push(bot);
     return bot;
   };
@@ -105,8 +105,8 @@ export interface StudyHall {
 }
 
 /** useBot(), then the Study Hall, created before the file's tests. */
-export function useStudyHall(): StudyHall {
-  const e2e = useBot();
+export function useStudyHall(opts: { env?: Record<string, string> } = {}): StudyHall {
+  const e2e = useBot(opts);
   let place: { guild: FakeGuild; channel: FakeChannel } | undefined;
   beforeAll(() => {
     const guild = e2e.fake.addGuild({ name: 'Study Hall' });
