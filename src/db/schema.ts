@@ -323,7 +323,8 @@ export const gameQuestions = pgTable(
     cardId: text().notNull(),
     options: jsonb().$type<string[]>().notNull(),
     correctIndex: smallint().notNull(),
-    status: text().$type<'pending' | 'posting' | 'open' | 'closed'>().notNull(),
+    status: text().$type<'pending' | 'open' | 'closed'>().notNull(),
+    /** Null while open: its post is on its way, or a crash left it unknown (found or posted again). */
     messageId: text(),
     postedAt: at(),
     /** Answers count until here; the question closes at this time at the latest. */

@@ -234,8 +234,8 @@ export class GameService {
       if (!game || game.status !== 'running') return undefined;
       const questions = await this.repo.questions(game.id);
       const current = questions.filter((q) => q.status !== 'pending').at(-1);
-      if (current?.status === 'posting') {
-        if (!(await this.publishQuestion(claim, game, current, questions.length, now, true))) return undefined;
+      if (current?.status === 'open' && !current.messageId) {
+        if (!(await this.publishQuestion(claim, game, current, questions.length, true))) return undefined;
         continue;
       }
       if (current?.status === 'open' && current.deadline) {
@@ -244,6 +244,7 @@ export class GameService {
           return current.deadline;
         }
         if (!(await this.repo.closeQuestion(claim, current.id, now, nextQuestionAt(now, this.options.secondMs)))) return undefined;
+        this.logger.info({ gameId: game.id, questionId: current.id, number: current.position + 1 }, 'game question closed');
         this.showClosed(game, { ...current, status: 'closed', closedAt: now }, questions.length);
         continue;
       }
@@ -253,15 +254,16 @@ export class GameService {
         return undefined;
       }
       if (game.nextAt && now.getTime() < game.nextAt.getTime()) return game.nextAt;
-      if (!(await this.repo.markPosting(claim, next.id))) return undefined;
-      if (!(await this.publishQuestion(claim, game, next, questions.length, now, false))) return undefined;
+      const deadline = questionDeadline(now, game.seconds, this.options.secondMs);
+      if (!(await this.repo.open(claim, next.id, now, deadline))) return undefined;
+      if (!(await this.publishQuestion(claim, game, { ...next, status: 'open', postedAt: now, deadline }, questions.length, false))) return undefined;
     }
   }
 
-  /** Posts a question (or finds the post a crash left unrecorded) and opens it with its deadline. */
-  private async publishQuestion(claim: GameClaim, game: GameRow, q: GameQuestionRow, total: number, now: Date, recovering: boolean): Promise<boolean> {
-    const deadline = questionDeadline(now, game.seconds, this.options.secondMs);
-    const view = this.viewOf(game, { ...q, status: 'open', postedAt: now, deadline }, total);
+  /** Posts an open question (or finds the post a crash left unrecorded) and records its message. */
+  private async publishQuestion(claim: GameClaim, game: GameRow, q: GameQuestionRow, total: number, recovering: boolean): Promise<boolean> {
+    const now = this.options.now();
+    const view = this.viewOf(game, q, total);
     if (!view) {
       await this.repo.finish(claim, 'stopped', null, now);
       this.logger.warn({ gameId: game.id, cardId: q.cardId }, 'a game card is no longer loaded; the game was stopped');
@@ -278,7 +280,9 @@ export class GameService {
       }
       throw error;
     }
-    return this.repo.markPosted(claim, q.id, messageId, now, deadline);
+    const opened = await this.repo.recordMessage(claim, q.id, messageId);
+    if (opened) this.logger.info({ gameId: game.id, questionId: q.id, number: q.position + 1, messageId }, 'game question posted');
+    return opened;
   }
 
   private async finishGame(claim: GameClaim, game: GameRow, asked: number, now: Date): Promise<void> {
@@ -289,7 +293,9 @@ export class GameService {
       const view: ScoreboardView = { game, deck, lines: buildScoreboard(await this.repo.gameAnswers(game.id)), asked, stopped };
       messageId = (await this.publisher.findScoreboard(game.channelId, game.id).catch(() => undefined)) ?? (await this.publisher.postScoreboard(game.channelId, view));
     }
-    await this.repo.finish(claim, stopped ? 'stopped' : 'finished', messageId, now);
+    if (await this.repo.finish(claim, stopped ? 'stopped' : 'finished', messageId, now)) {
+      this.logger.info({ gameId: game.id, messageId, stopped }, 'game scoreboard posted');
+    }
   }
 
   /** Edits a closed question's message to its result, after (and cancelling) any count edit of it. */

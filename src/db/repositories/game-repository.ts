@@ -187,18 +187,21 @@ export class GameRepository {
       .where(and(eq(games.id, claim.gameId), eq(games.claimToken, claim.token)));
   }
 
-  /** Marks a pending question as being posted; false when the claim was lost or it was no longer pending. */
-  async markPosting(claim: GameClaim, questionId: number): Promise<boolean> {
-    return this.fenced(claim, sql`update game_questions set status = 'posting' where id = ${questionId} and status = 'pending'`);
-  }
-
-  async markPosted(claim: GameClaim, questionId: number, messageId: string, postedAt: Date, deadline: Date): Promise<boolean> {
+  /**
+   * Opens a pending question with its deadline, before its message is posted: a member may press the
+   * moment the message appears. False when the claim was lost or it was no longer pending.
+   */
+  async open(claim: GameClaim, questionId: number, postedAt: Date, deadline: Date): Promise<boolean> {
     return this.fenced(
       claim,
-      sql`update game_questions set status = 'open', message_id = ${messageId}, posted_at = ${postedAt.toISOString()}::timestamptz,
-                 deadline = ${deadline.toISOString()}::timestamptz
-          where id = ${questionId} and status = 'posting'`,
+      sql`update game_questions set status = 'open', posted_at = ${postedAt.toISOString()}::timestamptz, deadline = ${deadline.toISOString()}::timestamptz
+          where id = ${questionId} and status = 'pending'`,
     );
+  }
+
+  /** Records the message of an opened question; an open question without one was not (known to be) posted. */
+  async recordMessage(claim: GameClaim, questionId: number, messageId: string): Promise<boolean> {
+    return this.fenced(claim, sql`update game_questions set message_id = ${messageId} where id = ${questionId} and message_id is null`);
   }
 
   /**
