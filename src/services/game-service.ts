@@ -302,6 +302,7 @@ export class GameService {
   private showClosed(game: GameRow, q: GameQuestionRow, total: number): void {
     clearTimeout(this.countTimers.get(q.id));
     this.countTimers.delete(q.id);
+    this.lastCountEdit.delete(q.id);
     this.enqueueEdit(q.id, async () => {
       const view = this.viewOf(game, q, total);
       if (!view || !q.messageId) return;

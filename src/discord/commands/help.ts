@@ -11,6 +11,7 @@ export const HELP_LINES = [
   '`/stats [member]` — points for the week, month and all time, accuracy per deck, study and daily streaks.',
   '`/leaderboard [period] [by]` — the server\'s top 10 this week, this month or all time, by points or daily streak.',
   '`/daily setup|disable|status|now` — (Manage Server) a challenge posted every day at a local time; answer it for 10 points.',
+  '`/game play deck [questions] [seconds]` · `/game stop` — a timed quiz the whole channel plays: 2 points a right answer, 1 more for the fastest.',
   '`/help` — this message.',
 ];
 
