@@ -8,6 +8,9 @@ import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-disc
 
 export const EPHEMERAL = 64;
 
+/** How long a bot under test may take to start (30 s is bot-process's default; the machine may be loaded). */
+const E2E_START_TIMEOUT_MS = 90_000;
+
 /** Which database the bot processes of this run use (see test/support/database.ts). */
 export const E2E_DB_KIND: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -47,7 +50,8 @@ export function useBot(opts: { env?: Record<string, string> } = {}): BotUnderTes
   const started: BotProcess[] = [];
   const launch = async (expectRegistration: boolean): Promise<BotProcess> => {
     if (!fake || !db) throw new Error('useBot: the bot is started in beforeAll');
-    bot = await startBot({ fake, env: { ...db.env, ...opts.env }, expectRegistration });
+    // A loaded machine (the suite's other worker, other work) can make a PGlite bot take long to open its database.
+    bot = await startBot({ fake, env: { ...db.env, ...opts.env }, expectRegistration, timeoutMs: E2E_START_TIMEOUT_MS });
     started.push(bot);
     return bot;
   };
@@ -61,7 +65,7 @@ export function useBot(opts: { env?: Record<string, string> } = {}): BotUnderTes
     fake = await FakeDiscord.start();
     db = await e2eDatabase();
     await launch(true);
-  });
+  }, E2E_START_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     for (const b of started) b.kill();
     await Promise.all(started.map((b) => b.exited));
