@@ -32,7 +32,7 @@ describe('/game rules', () => {
     ['at the deadline', { joined: 3, waitingFor: 1 }, 20_000, true],
     ['before the deadline once everyone who joined answered', { joined: 3, waitingFor: 0 }, 5_000, true],
     ['before the deadline when nobody has joined yet (first question)', { joined: 0, waitingFor: 0 }, 5_000, false],
-  ])('GIVEN an open question %s THEN isQuestionOver is %s', (_label, counts, ms, over) => {
+  ])('GIVEN an open question %s (%o, at %i ms) THEN isQuestionOver is %s', (_label, counts, ms, over) => {
     expect(isQuestionOver({ deadline: questionDeadline(T0, 20), ...counts }, at(ms))).toBe(over);
   });
 
