@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { startBot, type BotProcess } from '../support/bot-process.js';
 import type { FakeMember } from '../support/fake-discord/index.js';
-import { closedQuestion, FAST_GAME_ENV, openQuestion, questionPosts, scoreboardPosts, waitFor } from './game-support.js';
+import { closedQuestion, FAST_GAME_ENV, TEST_GAME_SECOND_MS, openQuestion, questionPosts, scoreboardPosts, waitFor } from './game-support.js';
 import { E2E_DB_KIND, buttonId, field, rightOption, useStudyHall } from './support.js';
 
 const LETTERS = ['A', 'B', 'C', 'D'] as const;
@@ -28,8 +28,8 @@ describe(`/game across a crash and across processes, on ${E2E_DB_KIND}`, () => {
 
     hall.e2e.bot.kill();
     await hall.e2e.bot.exited;
-    // Let question 1's deadline (3 s) pass while no bot runs.
-    await new Promise((resolve) => setTimeout(resolve, 3500));
+    // Let question 1's deadline (30 game seconds) pass while no bot runs.
+    await new Promise((resolve) => setTimeout(resolve, 30 * TEST_GAME_SECOND_MS + 500));
     expect(questionPosts(fake, channel.id).map((q) => q.closed)).toEqual([false]);
 
     await hall.e2e.relaunch();

@@ -1,8 +1,12 @@
 import type { FakeDiscord } from '../support/fake-discord/index.js';
 import type { StoredMessage } from '../support/fake-discord/types.js';
 
-/** Game timings for tests: one game second is 100 ms (seconds:30 is 3 s; the pause between questions 0.3 s). */
-export const FAST_GAME_ENV = { GAME_SECOND_MS: '100', GAME_TICK_MS: '500' };
+/**
+ * Game timings for tests: one game second is 250 ms (seconds:30 is 7.5 s; the pause between questions
+ * 0.75 s), short enough to play games in seconds, long enough for a loaded machine to press in time.
+ */
+export const TEST_GAME_SECOND_MS = 250;
+export const FAST_GAME_ENV = { GAME_SECOND_MS: String(TEST_GAME_SECOND_MS), GAME_TICK_MS: '500' };
 
 const QUESTION_FOOTER = /· game #(\d+) · question (\d+)$/;
 
