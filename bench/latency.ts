@@ -32,6 +32,7 @@ import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, 
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
+import { gameBurstReport, runGameBurst, type GameBurstResult } from './support/game-burst.js';
 import { collectGarbage } from './support/inspector.js';
 import { fmt, loadAverage, machine, rssMiB, rssParts, Samples } from './support/measure.js';
 import { Barrier, FifoLock } from './support/turns.js';
@@ -500,7 +501,21 @@ const p50Ratios = (r: Result, base: Result): { k: Kind; ratio: number }[] =>
 const ratioText = (ratios: { k: Kind; ratio: number }[]): string => ratios.map((x) => `${KIND_LABEL[x.k]} ${x.ratio.toFixed(1)}×`).join(', ');
 const pct = (x: number): string => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
+/** `--game`: only /game's burst (200 members answering one question within a second), on PGlite and PostgreSQL; its own section. */
+async function mainGame(): Promise<void> {
+  buildDist();
+  const loadBefore = loadAverage();
+  const pg = await postgresServer();
+  const results: GameBurstResult[] = [await runGameBurst(undefined)];
+  if ('url' in pg) results.push(await runGameBurst(pg.url));
+  else log(`PostgreSQL unavailable, measuring PGlite only: ${pg.error}`);
+  const section = gameBurstReport(results, `${new Date().toISOString().slice(0, 10)}, ${machine().cores} cores, Node ${process.version}${'version' in pg ? `, PostgreSQL ${pg.version}` : ''}, load average ${loadBefore.toFixed(1)} before and ${loadAverage().toFixed(1)} after (the machine is shared)`);
+  process.stdout.write(`\n${section}\n`);
+  if (!process.argv.includes('--no-write')) log(`written to ${writeSection(path.join(REPO_ROOT, 'docs', 'BENCHMARKS.md'), '## Study together, live: /game', section)}`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--game')) return mainGame();
   const t0 = Date.now();
   const loadBefore = loadAverage();
   log('building dist/ …');

@@ -3,6 +3,7 @@ import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
+import { GameRepository } from './db/repositories/game-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
 import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RewardsRepository } from './db/repositories/rewards-repository.js';
@@ -16,12 +17,16 @@ import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
 import { watchGateway } from './discord/gateway-watch.js';
+
+import { DiscordGamePublisher } from './discord/game-publisher.js';
 import { registerCommands } from './discord/register-commands.js';
 import { DiscordRoleGateway } from './discord/role-gateway.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
+import { scheduleGameTick, type GameTick } from './jobs/game-job.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
 import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
+import { DEFAULT_GAME_OPTIONS, GameService } from './services/game-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
@@ -30,7 +35,7 @@ import { StatsService } from './services/stats-service.js';
 import { HeatmapService } from './services/heatmap-service.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
+  config: Pick<Config, 'discordApiUrl' | 'devGuildId'> & Partial<Pick<Config, 'gameSecondMs' | 'gameTickMs'>>;
   database: Database;
   decks: readonly Deck[];
   logger: Logger;
@@ -95,6 +100,14 @@ export function createApp(deps: AppDeps): App {
     deps.logger.child({ feature: 'daily' }),
     { countRefreshMs: deps.countRefreshMs ?? 10_000 },
   );
+  const game = new GameService(
+    library,
+    new GameRepository(deps.database),
+    new DiscordGamePublisher(client),
+    random,
+    deps.logger.child({ feature: 'game' }),
+    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now },
+  );
   const rounds = new RoundsRepository(deps.database);
   const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));
   const rewards = new RewardsService(new RewardsRepository(deps.database), new DiscordRoleGateway(client), deps.logger.child({ feature: 'rewards' }));
@@ -103,6 +116,7 @@ export function createApp(deps: AppDeps): App {
     quiz: new QuizService(library, rounds, random),
     stats: new StatsService(library, statsRepository, boards),
     daily,
+    game,
     leaderboard: new LeaderboardService(boards),
     review,
     rewards,
@@ -128,6 +142,7 @@ export function createApp(deps: AppDeps): App {
     ...(deps.tickTimeoutMs === undefined ? {} : { tickTimeoutMs: deps.tickTimeoutMs }),
   };
   let job: ScheduledTask | undefined;
+  let gameTick: GameTick | undefined;
 
   return {
     client,
@@ -157,13 +172,17 @@ export function createApp(deps: AppDeps): App {
         job = scheduleMinuteJob(jobDeps);
         // Catch up at once on a challenge missed while the bot was down, rather than at the next minute.
         void runMinuteTick(jobDeps, now());
+        // Games are timed in seconds: their catch-up (a restart mid-game, a game of another process) ticks faster, starting now.
+        gameTick = scheduleGameTick({ game, isReady: jobDeps.isReady, logger: jobDeps.logger }, deps.config.gameTickMs ?? 5000);
       }
     },
     tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
       await job?.stop();
       daily.stop();
-      await router.shutdown(timeoutMs);
+      gameTick?.stop();
+      // Interactions in flight drain while the game's pending count edits settle, within one budget.
+      await Promise.all([router.shutdown(timeoutMs), game.shutdown(Math.min(2000, timeoutMs))]);
       stopWatchingGateway();
       await client.destroy();
     },

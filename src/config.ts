@@ -51,6 +51,19 @@ const envSchema = z.object({
     .min(0, 'at least 0')
     .max(3_600_000, 'at most 3600000')
     .default(60_000),
+
+  GAME_SECOND_MS: z.coerce
+    .number({ error: 'a whole number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(10, 'at least 10')
+    .max(1000, 'at most 1000')
+    .default(1000),
+  GAME_TICK_MS: z.coerce
+    .number({ error: 'a whole number of milliseconds' })
+    .int('a whole number of milliseconds')
+    .min(100, 'at least 100')
+    .max(60_000, 'at most 60000')
+    .default(5000),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -70,6 +83,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** How long startup keeps retrying an unreachable database before giving up. */
   startupTimeoutMs: number;
+
+  /** How long one /game second lasts: 1000, shortened only by tests (the command's 10–60 s bounds stay). */
+  gameSecondMs: number;
+  /** How often running games are looked at for steps due (after a restart, or run by another process). */
+  gameTickMs: number;
 }
 
 export class ConfigError extends Error {
@@ -111,6 +129,9 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
     startupTimeoutMs: data.STARTUP_TIMEOUT_MS,
+
+    gameSecondMs: data.GAME_SECOND_MS,
+    gameTickMs: data.GAME_TICK_MS,
   };
 }
 

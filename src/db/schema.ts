@@ -27,7 +27,7 @@ export const rounds = pgTable(
   'rounds',
   {
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
-    source: text().$type<Exclude<AnswerSource, 'daily'>>().notNull(),
+    source: text().$type<Exclude<AnswerSource, 'daily' | 'game'>>().notNull(),
     ownerId: text().notNull(),
     /** Null in DMs. */
     guildId: text(),
@@ -70,6 +70,8 @@ export const answers = pgTable(
     id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
     roundId: bigint({ mode: 'number' }).references(() => rounds.id, { onDelete: 'cascade' }),
     challengeId: bigint({ mode: 'number' }).references(() => dailyChallenges.id, { onDelete: 'cascade' }),
+    /** The /game question answered (source `game`). */
+    gameQuestionId: bigint({ mode: 'number' }).references(() => gameQuestions.id, { onDelete: 'cascade' }),
     /** The option pressed (0–3) in choice mode and the daily challenge. */
     choice: smallint(),
     source: text().$type<AnswerSource>().notNull(),
@@ -90,6 +92,8 @@ export const answers = pgTable(
     uniqueIndex('answers_round_once').on(t.roundId),
     // One answer per member per daily challenge.
     uniqueIndex('answers_challenge_member_once').on(t.challengeId, t.userId),
+    // One answer per member per /game question.
+    uniqueIndex('answers_game_question_member_once').on(t.gameQuestionId, t.userId),
     // A card earns points at most once per member per UTC day in quiz and review.
     uniqueIndex('answers_card_points_once_a_day')
       .on(t.guildId, t.userId, t.cardId, t.awardDay)
@@ -327,4 +331,63 @@ export const roleGrants = pgTable(
     primaryKey({ columns: [t.guildId, t.roleId, t.userId] }),
     foreignKey({ columns: [t.guildId, t.roleId], foreignColumns: [roleRewards.guildId, roleRewards.roleId] }).onDelete('cascade'),
   ],
+);
+
+/**
+ * A /game: a timed quiz the whole channel plays. One running game per channel (the partial unique
+ * index). Whoever advances it (closes a question, posts the next, posts the scoreboard) first takes
+ * the claim: `claim_token` grows with every claim and every write of a step checks it (fencing), so a
+ * process whose claim expired while it was stalled writes nothing.
+ */
+export const games = pgTable(
+  'games',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    guildId: text().notNull(),
+    channelId: text().notNull(),
+    deckId: text().notNull(),
+    startedBy: text().notNull(),
+    questionCount: smallint().notNull(),
+    seconds: smallint().notNull(),
+    status: text().$type<'running' | 'finished' | 'stopped'>().notNull(),
+    /** Set by /game stop: the next step closes the open question and posts the scoreboard. */
+    stopRequestedBy: text(),
+    /** When the next question may be posted (3 s after the last one closed). */
+    nextAt: at(),
+    scoreboardMessageId: text(),
+    claimedBy: text(),
+    claimToken: bigint({ mode: 'number' }).notNull().default(0),
+    claimExpiresAt: at(),
+    createdAt: at().notNull(),
+    finishedAt: at(),
+  },
+  (t) => [
+    uniqueIndex('games_one_running_per_channel').on(t.channelId).where(sql`${t.status} = 'running'`),
+    index('games_running_idx').on(t.status).where(sql`${t.status} = 'running'`),
+  ],
+);
+
+/** The questions of a game, all chosen when it starts; each is posted, then closed, once. */
+export const gameQuestions = pgTable(
+  'game_questions',
+  {
+    id: bigint({ mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    gameId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => games.id, { onDelete: 'cascade' }),
+    /** 0-based order in the game. */
+    position: smallint().notNull(),
+    deckId: text().notNull(),
+    cardId: text().notNull(),
+    options: jsonb().$type<string[]>().notNull(),
+    correctIndex: smallint().notNull(),
+    status: text().$type<'pending' | 'open' | 'closed'>().notNull(),
+    /** Null while open: its post is on its way, or a crash left it unknown (found or posted again). */
+    messageId: text(),
+    postedAt: at(),
+    /** Answers count until here; the question closes at this time at the latest. */
+    deadline: at(),
+    closedAt: at(),
+  },
+  (t) => [uniqueIndex('game_questions_position_once').on(t.gameId, t.position)],
 );

@@ -2,6 +2,7 @@ import type { DeckLibrary } from '../decks/library.js';
 import type { Logger } from '../logger.js';
 import type { QuizService } from '../services/quiz-service.js';
 import type { DailyService } from '../services/daily-service.js';
+import type { GameService } from '../services/game-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
 import type { RewardsService } from '../services/rewards-service.js';
@@ -14,6 +15,7 @@ export interface BotContext {
   quiz: QuizService;
   stats: StatsService;
   daily: DailyService;
+  game: GameService;
   leaderboard: LeaderboardService;
   review: ReviewService;
   rewards: RewardsService;

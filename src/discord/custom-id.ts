@@ -15,7 +15,9 @@ export type CustomId =
   | { action: 'next'; roundId: number }
   | { action: 'daily'; challengeId: number; choice: number }
   /** "Type your answer": opens the typed-answer modal of a round. */
-  | { action: 'type'; roundId: number };
+  | { action: 'type'; roundId: number }
+  | { action: 'game'; questionId: number; choice: number }
+  | { action: 'gameScore'; gameId: number };
 
 const PREFIX = {
   reveal: 'rv',
@@ -24,6 +26,9 @@ const PREFIX = {
   next: 'nx',
   daily: 'dc',
   type: 'ty',
+
+  game: 'gm',
+  gameScore: 'gs',
 } as const satisfies Record<CustomId['action'], string>;
 
 const GRADE_CODE = { again: '1', hard: '2', good: '3', easy: '4' } as const satisfies Record<Grade, string>;
@@ -44,6 +49,12 @@ export function buildCustomId(id: CustomId): string {
       break;
     case 'daily':
       parts.push(id.challengeId, id.choice);
+      break;
+    case 'game':
+      parts.push(id.questionId, id.choice);
+      break;
+    case 'gameScore':
+      parts.push(id.gameId);
       break;
   }
   return parts.join(':');
@@ -76,6 +87,12 @@ export function parseCustomId(raw: unknown): CustomId | null {
       const choice = parseChoice(arg);
       return choice === null ? null : { action: 'daily', challengeId: id, choice };
     }
+    case PREFIX.game: {
+      const choice = parseChoice(arg);
+      return choice === null ? null : { action: 'game', questionId: id, choice };
+    }
+    case PREFIX.gameScore:
+      return arg === undefined ? { action: 'gameScore', gameId: id } : null;
     default:
       return null;
   }

@@ -63,7 +63,7 @@ export class DiscordChallengePublisher implements ChallengePublisher {
   }
 }
 
-function classify(error: unknown): PublishError {
+export function classify(error: unknown): PublishError {
   if (error instanceof PublishError) return error;
   if (error instanceof DiscordAPIError && typeof error.code === 'number' && PERMANENT[error.code]) {
     return new PublishError(true, PERMANENT[error.code] as string);

@@ -13,6 +13,7 @@ import { expireBudget, runWithBudget, withDeadline, type Budget } from '../deadl
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
+import { handleGameAnswer, handleGameScore } from './components/game-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import { handleTypedSubmit, handleTypePrompt } from './components/typed-answer.js';
 import type { BotContext } from './context.js';
@@ -31,6 +32,9 @@ export const BUTTONS = {
   next: handleNext,
   daily: handleDailyAnswer,
   type: handleTypePrompt,
+
+  game: handleGameAnswer,
+  gameScore: handleGameScore,
 } satisfies ButtonHandlers;
 
 export const MODALS = {

@@ -33,4 +33,4 @@ export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
 /** What a graded answer was: a flashcard self-grade, or a choice that was right or wrong. */
 export type AnswerResult = Grade | 'right' | 'wrong';
 
-export type AnswerSource = 'quiz' | 'review' | 'daily';
+export type AnswerSource = 'quiz' | 'review' | 'daily' | 'game';

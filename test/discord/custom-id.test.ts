@@ -10,6 +10,9 @@ const samples: CustomId[] = [
   { action: 'next', roundId: 7 },
   { action: 'daily', challengeId: 5, choice: 0 },
   { action: 'type', roundId: 12 },
+
+  { action: 'game', questionId: 12, choice: 2 },
+  { action: 'gameScore', gameId: 3 },
 ];
 
 describe('custom ids', () => {
@@ -49,6 +52,9 @@ describe('custom ids', () => {
     'v1:ch:1:4',
     'v1:ch:1:A',
     'v1:dc:1',
+    'v1:gm:1',
+    'v1:gm:1:4',
+    'v1:gs:1:2',
     'v1:rv:99999999999999999',
     `v1:rv:1${'0'.repeat(120)}`,
   ])('GIVEN the malformed id %j THEN it parses to null', (raw) => {

@@ -8,6 +8,9 @@ import type { ApiComponent, ApiEmbed, StoredMessage } from '../support/fake-disc
 
 export const EPHEMERAL = 64;
 
+/** How long a bot under test may take to start (30 s is bot-process's default; the machine may be loaded). */
+const E2E_START_TIMEOUT_MS = 90_000;
+
 /** Which database the bot processes of this run use (see test/support/database.ts). */
 export const E2E_DB_KIND: 'postgres' | 'pglite' = process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite';
 
@@ -40,14 +43,15 @@ export interface BotUnderTest {
  * One bot process for the test file: the built bot (`node dist/src/index.js`, as `npm start` runs it)
  * against a fake Discord and a database of its own, started before the file's tests and removed after.
  */
-export function useBot(): BotUnderTest {
+export function useBot(opts: { env?: Record<string, string> } = {}): BotUnderTest {
   let fake: FakeDiscord | undefined;
   let db: BotDatabase | undefined;
   let bot: BotProcess | undefined;
   const started: BotProcess[] = [];
   const launch = async (expectRegistration: boolean): Promise<BotProcess> => {
     if (!fake || !db) throw new Error('useBot: the bot is started in beforeAll');
-    bot = await startBot({ fake, env: db.env, expectRegistration });
+    // A loaded machine (the suite's other worker, other work) can make a PGlite bot take long to open its database.
+    bot = await startBot({ fake, env: { ...db.env, ...opts.env }, expectRegistration, timeoutMs: E2E_START_TIMEOUT_MS });
     started.push(bot);
     return bot;
   };
@@ -61,7 +65,7 @@ export function useBot(): BotUnderTest {
     fake = await FakeDiscord.start();
     db = await e2eDatabase();
     await launch(true);
-  });
+  }, E2E_START_TIMEOUT_MS + 30_000);
   afterAll(async () => {
     for (const b of started) b.kill();
     await Promise.all(started.map((b) => b.exited));
@@ -105,8 +109,8 @@ export interface StudyHall {
 }
 
 /** useBot(), then the Study Hall, created before the file's tests. */
-export function useStudyHall(): StudyHall {
-  const e2e = useBot();
+export function useStudyHall(opts: { env?: Record<string, string> } = {}): StudyHall {
+  const e2e = useBot(opts);
   let place: { guild: FakeGuild; channel: FakeChannel } | undefined;
   beforeAll(() => {
     const guild = e2e.fake.addGuild({ name: 'Study Hall' });

@@ -12,6 +12,8 @@ export const HELP_LINES = [
   '`/leaderboard [period] [by]` — the server\'s top 10 this week, this month or all time, by points or daily streak.',
   '`/daily setup|disable|status|now` — (Manage Server) a challenge posted every day at a local time; answer it for 10 points.',
   '`/rewards add|champion|list|remove` — (Manage Server) roles for points, study or daily streaks, and a weekly or monthly champion.',
+
+  '`/game play deck [questions] [seconds]` · `/game stop` — a timed quiz the whole channel plays: 2 points a right answer, 1 more for the fastest.',
   '`/help` — this message.',
 ];
 

@@ -1,5 +1,6 @@
 import { dailyCommand } from './daily.js';
 import { decksCommand } from './decks.js';
+import { gameCommand } from './game.js';
 import { helpCommand } from './help.js';
 import { leaderboardCommand } from './leaderboard.js';
 import { quizCommand } from './quiz.js';
@@ -18,5 +19,7 @@ export const COMMANDS: readonly SlashCommand[] = [
   leaderboardCommand,
   dailyCommand,
   rewardsCommand,
+
+  gameCommand,
   helpCommand,
 ];
