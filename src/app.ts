@@ -8,6 +8,10 @@ import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
+import { attachmentDownloader, type AttachmentDownloader } from './decks/upload/download.js';
+import { ServerDecksRepository } from './db/repositories/server-decks-repository.js';
+import { DeckCatalog } from './services/deck-catalog.js';
+import { ServerDeckService } from './services/server-deck-service.js';
 import type { Random } from './domain/random.js';
 import type { Deck } from './domain/types.js';
 import { COMMANDS } from './discord/commands/index.js';
@@ -37,6 +41,8 @@ export interface AppDeps {
   countRefreshMs?: number;
   /** An interaction still unanswered this long after it arrived is deferred first. Default ACKNOWLEDGE_AFTER_MS (2 s). */
   acknowledgeAfterMs?: number;
+  /** How /deck import fetches attachments. Default: from Discord's CDN with ATTACHMENT_DOWNLOAD_TIMEOUT_MS. */
+  downloadAttachment?: AttachmentDownloader;
 }
 
 /** The bot, wired but not connected: repositories → services → router → discord.js client. */
@@ -56,7 +62,8 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
-  const library = new DeckLibrary(deps.decks);
+  const serverDecksRepository = new ServerDecksRepository(deps.database);
+  const library = new DeckCatalog(new DeckLibrary(deps.decks), serverDecksRepository);
   const state = new BotStateRepository(deps.database);
   const statsRepository = new StatsRepository(deps.database);
   const boards = new LeaderboardRepository(deps.database);
@@ -92,6 +99,7 @@ export function createApp(deps: AppDeps): App {
     daily,
     leaderboard: new LeaderboardService(boards),
     review,
+    serverDecks: new ServerDeckService(library, serverDecksRepository, deps.downloadAttachment ?? attachmentDownloader()),
     now,
     logger: deps.logger,
   };

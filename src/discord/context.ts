@@ -1,19 +1,21 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import type { Logger } from '../logger.js';
 import type { QuizService } from '../services/quiz-service.js';
 import type { DailyService } from '../services/daily-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
+import type { ServerDeckService } from '../services/server-deck-service.js';
 import type { StatsService } from '../services/stats-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
 export interface BotContext {
-  decks: DeckLibrary;
+  decks: DeckSource;
   quiz: QuizService;
   stats: StatsService;
   daily: DailyService;
   leaderboard: LeaderboardService;
   review: ReviewService;
+  serverDecks: ServerDeckService;
   now: () => Date;
   logger: Logger;
 }

@@ -10,6 +10,7 @@ import {
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
+import { handleDeckPage, handleDeckRemove } from './components/deck-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import type { BotContext } from './context.js';
 import { parseCustomId, type CustomId } from './custom-id.js';
@@ -26,6 +27,8 @@ export const BUTTONS = {
   choose: handleGrade,
   next: handleNext,
   daily: handleDailyAnswer,
+  deckPage: handleDeckPage,
+  deckRemove: handleDeckRemove,
 } satisfies ButtonHandlers;
 
 export const APOLOGY = 'Sorry, something went wrong on our side. It has been logged; please try again in a moment.';
@@ -129,6 +132,7 @@ export class InteractionRouter {
       // After a deferral (guardDeadline), reply() still does the right thing: it replaces a command's
       // "thinking" message rather than leaving it there.
       if (interaction.replied) await interaction.followUp(payload);
+      else if (interaction.deferred && interaction.isChatInputCommand()) await interaction.editReply({ content: text, allowedMentions: NO_MENTIONS });
       else await interaction.reply(payload);
     } catch (replyError) {
       this.ctx.logger.warn({ err: summarise(replyError), ...where(interaction) }, 'could not tell the member about a failure');

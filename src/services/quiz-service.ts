@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import { quizCandidates, recentWindow } from '../domain/card-pick.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import type { Random } from '../domain/random.js';
@@ -6,7 +6,7 @@ import { awardedPoints, isCorrect } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
-import type { AnswerResult, Card, Deck, Grade, QuizMode } from '../domain/types.js';
+import { deckHandle, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
 import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
@@ -62,21 +62,21 @@ export class QuizService {
   private readonly prefetched = new Map<number, { today: string; read: Promise<RoundForGrading | undefined> }>();
 
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly rounds: RoundsRepository,
     private readonly random: Random,
   ) {}
 
-  requireDeck(deckId: string): Deck {
-    const deck = this.decks.deck(deckId);
+  async requireDeck(guildId: string | null, deckId: string): Promise<Deck> {
+    const deck = await this.decks.resolve(guildId, deckId);
     if (deck) return deck;
-    const list = this.decks.decks.map((d) => `\`${d.id}\``).join(', ');
+    const list = (await this.decks.forGuild(guildId)).handles().map((id) => `\`${id}\``).join(', ');
     throw new UserError(`There is no deck called "${deckId.slice(0, 40)}". Try one of: ${list}.`);
   }
 
   /** Serves a new card of a deck to a member and records the round. */
   async startQuiz(input: StartQuizInput): Promise<RoundView> {
-    return this.serve(this.requireDeck(input.deckId), input);
+    return this.serve(await this.requireDeck(input.guildId, input.deckId), input);
   }
 
   /** "Next card": another card of the same deck, in the same mode and privacy, for the same member. */
@@ -85,7 +85,7 @@ export class QuizService {
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
     return this.serve(deck, {
-      deckId: deck.id,
+      deckId: deckHandle(deck),
       mode: round.mode,
       userId,
       guildId: round.guildId,
@@ -98,7 +98,7 @@ export class QuizService {
   async reveal(roundId: number, userId: string, now: Date): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.revealOwned(roundId, userId, now);
     if (!round) return this.refusal(roundId);
-    return this.viewOf(round) ?? { kind: 'gone' };
+    return (await this.viewOf(round)) ?? { kind: 'gone' };
   }
 
   /**
@@ -149,7 +149,7 @@ export class QuizService {
     today: string,
   ): Promise<GradeOutcome | 'stale'> {
     if (!found) return { kind: 'gone' };
-    const view = this.viewOf(found.round);
+    const view = await this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
     if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
     if (found.round.answeredAt) return { kind: 'already-graded', view };
@@ -244,14 +244,14 @@ export class QuizService {
       candidates,
       recentWindow: recentWindow(deck),
     });
-    const card = this.decks.card(round.cardId);
+    const card = deck.cards.find((c) => c.id === round.cardId);
     if (!card) throw new Error(`the database picked card ${round.cardId}, which is not in deck ${deck.id}`);
     return { round, deck, card };
   }
 
   private async resolve(roundId: number, userId: string): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && (await this.viewOf(round));
     if (!view) return { kind: 'gone' };
     if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
     return view;
@@ -259,15 +259,14 @@ export class QuizService {
 
   private async refusal(roundId: number): Promise<PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && this.viewOf(round);
+    const view = round && (await this.viewOf(round));
     return view ? { kind: 'not-owner', view } : { kind: 'gone' };
   }
 
   /** The deck and card of a round; undefined when its deck or card was removed since. */
-  viewOf(round: Round): RoundView | undefined {
-    const deck = this.decks.deck(round.deckId);
-    const card = this.decks.card(round.cardId);
-    return deck && card ? { round, deck, card } : undefined;
+  async viewOf(round: Round): Promise<RoundView | undefined> {
+    const found = await this.decks.deckAndCard(round.deckId, round.cardId);
+    return found && { round, ...found };
   }
 }
 

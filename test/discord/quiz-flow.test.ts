@@ -28,7 +28,7 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
   test('GIVEN startup THEN the commands were registered with Discord by bulk overwrite', () => {
     const put = ctx.h.fake.requestsMatching('PUT', /\/applications\/\d+\/commands$/);
     expect(put).toHaveLength(1);
-    expect((put[0]!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['daily', 'decks', 'help', 'leaderboard', 'quiz', 'review', 'review-settings', 'stats']);
+    expect((put[0]!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['daily', 'deck', 'decks', 'help', 'leaderboard', 'quiz', 'review', 'review-settings', 'stats']);
   });
 
   test('GIVEN a restart with unchanged commands THEN they are not registered again', async () => {

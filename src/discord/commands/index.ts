@@ -1,4 +1,5 @@
 import { dailyCommand } from './daily.js';
+import { deckCommand } from './deck.js';
 import { decksCommand } from './decks.js';
 import { helpCommand } from './help.js';
 import { leaderboardCommand } from './leaderboard.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly SlashCommand[] = [
   reviewCommand,
   reviewSettingsCommand,
   decksCommand,
+  deckCommand,
   statsCommand,
   leaderboardCommand,
   dailyCommand,

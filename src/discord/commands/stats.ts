@@ -15,7 +15,7 @@ export const statsCommand: SlashCommand = {
     if (!interaction.guildId) throw new UserError('/stats counts points per server: run it in a server channel.');
     const user = interaction.options.getUser('member') ?? interaction.user;
     const now = ctx.now();
-    const [record, srs] = await Promise.all([ctx.stats.memberRecord(interaction.guildId, user.id, now), ctx.review.memberStats(user.id, now)]);
+    const [record, srs] = await Promise.all([ctx.stats.memberRecord(interaction.guildId, user.id, now), ctx.review.memberStats(user.id, now, interaction.guildId)]);
     await interaction.reply(renderStats(record, user.displayName ?? user.username, srs));
   },
 };

@@ -6,6 +6,7 @@ import { note } from '../render/common.js';
 import { gradeVerdict, renderGraded, renderQuestion, renderRevealed } from '../render/quiz.js';
 import { renderReviewDone } from '../render/review.js';
 import { formatInterval } from '../../domain/srs.js';
+import { deckHandle } from '../../domain/types.js';
 import type { GradeOutcome } from '../../services/quiz-service.js';
 
 export const GONE_TEXT = 'This card is no longer available. Run /quiz again for a new one.';
@@ -13,7 +14,7 @@ export const GONE_TEXT = 'This card is no longer available. Run /quiz again for 
 /** The ephemeral answer to a press that changes nothing. */
 export function refusalNote(refusal: PressRefusal): ReturnType<typeof note> {
   if (refusal.kind === 'gone') return note(GONE_TEXT);
-  const command = refusal.view.round.source === 'review' ? '/review' : `/quiz deck:${refusal.view.deck.id}`;
+  const command = refusal.view.round.source === 'review' ? '/review' : `/quiz deck:${deckHandle(refusal.view.deck)}`;
   return note(`This card belongs to <@${refusal.view.round.ownerId}>. Run ${command} to get a card of your own.`);
 }
 
