@@ -3,7 +3,8 @@ import { defaultTitle, isDeckId, type ExistingCard, type SkippedRow } from '../d
 import type { AttachmentDownloader } from '../decks/upload/download.js';
 import { UploadError } from '../decks/upload/errors.js';
 import { UPLOAD_LIMITS } from '../decks/upload/limits.js';
-import { formatOf, planUpload, sizeLimitOf, type UploadPlan } from '../decks/upload/plan.js';
+import { formatOf, sizeLimitOf, type UploadPlan } from '../decks/upload/plan.js';
+import { planUploadOffThread } from '../decks/upload/plan-off-thread.js';
 import { megabytes } from '../decks/upload/apkg.js';
 import { deckToYaml } from '../decks/upload/export.js';
 import type { Card } from '../domain/types.js';
@@ -74,7 +75,7 @@ export class ServerDeckService {
     let plan: UploadPlan;
     try {
       const bytes = await this.download(input.attachment.url, sizeLimitOf(format));
-      plan = await planUpload(input.attachment.name, bytes, handle, existing);
+      plan = await planUploadOffThread(input.attachment.name, bytes, handle, existing);
     } catch (error) {
       if (error instanceof UploadError) throw new UserError(error.message);
       throw error;
