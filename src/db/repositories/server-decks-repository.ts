@@ -160,29 +160,24 @@ export class ServerDecksRepository {
       }
       let position = input.mode === 'add' ? Math.max(0, ...present.map((c) => c.position)) : 0;
       const rows = writes.map((c) => ({
-        guildId: input.guildId,
-        deckId: input.deckId,
-        cardId: c.cardId,
+        card_id: c.cardId,
         position: ++position,
         question: c.question,
         answer: c.answer,
         explanation: c.explanation,
         choices: c.choices,
       }));
-      for (const chunk of chunks(rows, 500)) {
-        await tx
-          .insert(serverCards)
-          .values(chunk)
-          .onConflictDoUpdate({
-            target: [serverCards.guildId, serverCards.deckId, serverCards.cardId],
-            set: {
-              position: sql`excluded.position`,
-              question: sql`excluded.question`,
-              answer: sql`excluded.answer`,
-              explanation: sql`excluded.explanation`,
-              choices: sql`excluded.choices`,
-            },
-          });
+      // One statement with the cards as one JSON parameter: building thousands of bound parameters
+      // would hold the bot's thread, and on PGlite every other query waits for this transaction.
+      if (rows.length > 0) {
+        await tx.execute(sql`
+          insert into server_cards (guild_id, deck_id, card_id, position, question, answer, explanation, choices)
+          select ${input.guildId}, ${input.deckId}, x.card_id, x.position, x.question, x.answer, x.explanation, coalesce(x.choices, '[]'::jsonb)
+          from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+            as x(card_id text, position integer, question text, answer text, explanation text, choices jsonb)
+          on conflict (guild_id, deck_id, card_id) do update set
+            position = excluded.position, question = excluded.question, answer = excluded.answer,
+            explanation = excluded.explanation, choices = excluded.choices`);
       }
       return { kind: 'written' as const, added, existing, removed: toRemove.length, version: bumped?.version ?? 0 };
     }).catch((error: unknown) => {
