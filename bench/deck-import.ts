@@ -42,7 +42,7 @@ async function measure(target: Target, apkg: Uint8Array): Promise<Result> {
   const fake = await FakeDiscord.start();
   const serverUrl = target === 'postgres' ? (process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres') : undefined;
   const db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench_deck' });
-  const bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' } });
+  const bot = await startBot({ fake, env: { ...db.env, LOG_LEVEL: 'warn' }, timeoutMs: 120_000 });
   try {
     const guild = fake.addGuild({ name: 'Bench' });
     const channel = fake.addChannel(guild.id, { name: 'study' });

@@ -3,14 +3,11 @@ import type { Database } from '../client.js';
 import { serverCardId, serverDeckId } from '../../domain/server-ids.js';
 import { cardMemory, serverCards, serverDecks, serverDeckVersions } from '../schema.js';
 
+/** A server deck's row. */
+export type ServerDeckRow = typeof serverDecks.$inferSelect;
+
 /** A server deck's row with its card count, for /deck list. */
-export interface ServerDeckSummary {
-  deckId: string;
-  title: string;
-  description: string;
-  color: number;
-  importedBy: string;
-  importedAt: Date;
+export interface ServerDeckSummary extends Omit<ServerDeckRow, 'guildId'> {
   cardCount: number;
 }
 
@@ -24,14 +21,7 @@ export interface ServerCardRow {
   choices: string[];
 }
 
-export interface ServerDeckWrite {
-  guildId: string;
-  deckId: string;
-  title: string;
-  description: string;
-  color: number;
-  importedBy: string;
-  importedAt: Date;
+export interface ServerDeckWrite extends ServerDeckRow {
   mode: 'add' | 'replace';
   cards: readonly Omit<ServerCardRow, 'deckId' | 'position'>[];
   /** Refused inside the transaction, after the guild's row is locked, so two imports cannot both pass. */

@@ -4,6 +4,7 @@ import { unzipSync } from 'fflate';
 import initSqlJs, { type SqlJsStatic } from 'sql.js';
 import { htmlToText } from '../import.js';
 import { UPLOAD_LIMITS } from './limits.js';
+import { concatBytes } from './bytes.js';
 import { UploadError } from './errors.js';
 
 /** One card an Anki package yields, before validation: `note` is the note's 1-based position. */
@@ -107,13 +108,7 @@ function unzstd(data: Uint8Array): Uint8Array {
     if (error instanceof UploadError) throw error;
     throw new UploadError('The compressed collection in this package is damaged. Export the deck again from Anki.');
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 type Row = unknown[];

@@ -1,4 +1,5 @@
 import { megabytes } from './apkg.js';
+import { concatBytes } from './bytes.js';
 import { UploadError } from './errors.js';
 import { ATTACHMENT_DOWNLOAD_TIMEOUT_MS } from './limits.js';
 
@@ -27,13 +28,7 @@ export function attachmentDownloader(timeoutMs = ATTACHMENT_DOWNLOAD_TIMEOUT_MS)
         }
         chunks.push(chunk);
       }
-      const out = new Uint8Array(total);
-      let offset = 0;
-      for (const c of chunks) {
-        out.set(c, offset);
-        offset += c.length;
-      }
-      return out;
+      return concatBytes(chunks);
     } catch (error) {
       if (error instanceof UploadError) throw error;
       if (signal.aborted) throw slow();
