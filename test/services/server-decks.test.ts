@@ -159,8 +159,9 @@ describe(`server decks on ${TEST_DB_KIND}`, () => {
     const [ledger] = await database.rows<{ n: number; points: number }>(sql`select count(*)::int as n, sum(points)::int as points from answers where guild_id = ${GUILD_A}`);
     expect(ledger).toEqual({ n: 1, points: 1 });
     expect((await quiz(GUILD_A, 'ml-exam')).card.question).toBe('What is entirely new in this deck?');
-    // The removed card's memory is gone, so /review never picks a card that no longer exists.
-    const next = await bot.review.start({ userId: ALICE, guildId: GUILD_A, channelId: CHANNEL, deck: 'ml-exam', now: NOON });
+    // The removed card's memory is gone, so /review never picks a card that no longer exists, even once it would be due.
+    const later = new Date(NOON.getTime() + 60 * 86_400_000);
+    const next = await bot.review.start({ userId: ALICE, guildId: GUILD_A, channelId: CHANNEL, deck: 'ml-exam', now: later });
     expect('card' in next && next.card.question).toBe('What is entirely new in this deck?');
   });
 
