@@ -13,3 +13,8 @@ export function guildOfId(id: string): string | undefined {
   const slash = id.indexOf('/');
   return slash > 0 ? id.slice(0, slash) : undefined;
 }
+
+/** A card's id as members see it: a server card's id within its deck, a shipped card's as it is. */
+export function cardLabel(id: string): string {
+  return id.slice(id.lastIndexOf('/') + 1);
+}

@@ -7,6 +7,7 @@ import { formatOf, sizeLimitOf, type UploadPlan } from '../decks/upload/plan.js'
 import { planUploadOffThread } from '../decks/upload/plan-off-thread.js';
 import { megabytes } from '../decks/upload/apkg.js';
 import { deckToYaml } from '../decks/upload/export.js';
+import { cardLabel } from '../domain/server-ids.js';
 import type { Card } from '../domain/types.js';
 import type { ServerDecksRepository } from '../db/repositories/server-decks-repository.js';
 import { UserError } from '../errors.js';
@@ -160,6 +161,4 @@ export class ServerDeckService {
 }
 
 /** A server card's id within its deck (the stored id is `<guild>/<deck>/<card>`). */
-export function localId(storedId: string): string {
-  return storedId.slice(storedId.lastIndexOf('/') + 1);
-}
+const localId = cardLabel;

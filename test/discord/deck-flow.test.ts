@@ -42,6 +42,8 @@ describe(`/deck through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     const quiz = await ctx.h.fake.command({ user: ctx.h.alice, guildId: ctx.h.guild.id, channelId: ctx.h.channel.id, name: 'quiz', options: { deck: 'course-csv', mode: 'choice' } });
     expect(quiz.message?.embeds?.[0]?.title).toMatch(/^Course · card \d of 6$/);
     expect(buttonLabels(quiz.message)).toEqual(['A', 'B', 'C', 'D']);
+    // Members see the card's id within its deck, not the guild-scoped id it is stored by.
+    expect(quiz.message?.embeds?.[0]?.footer?.text).toMatch(/^course-csv-[a-z0-9-]+ · choice$/);
   });
 
   test('GIVEN an .apkg THEN media dropped are counted in the summary', async () => {

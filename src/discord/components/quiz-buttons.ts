@@ -1,4 +1,5 @@
 import type { ButtonInteraction } from 'discord.js';
+import { cardLabel } from '../../domain/server-ids.js';
 import type { PressRefusal, RoundView } from '../../services/quiz-service.js';
 import type { BotContext } from '../context.js';
 import type { CustomId } from '../custom-id.js';
@@ -70,5 +71,5 @@ export async function handleNext(interaction: ButtonInteraction, id: Extract<Cus
 
 function reviewVerdict(outcome: Extract<GradeOutcome, { kind: 'graded' }>, now: Date): string {
   const back = formatInterval(outcome.nextDue.getTime() - now.getTime());
-  return `${outcome.view.card.id}: ${gradeVerdict(outcome)} Back in ${back}.`;
+  return `${cardLabel(outcome.view.card.id)}: ${gradeVerdict(outcome)} Back in ${back}.`;
 }

@@ -1,4 +1,5 @@
 import { ButtonStyle, type APIEmbed } from 'discord.js';
+import { cardLabel } from '../../domain/server-ids.js';
 import { letterAt } from '../../domain/choices.js';
 import { GRADES, type Grade } from '../../domain/types.js';
 import type { GradeOutcome, RoundView } from '../../services/quiz-service.js';
@@ -21,7 +22,7 @@ function header(view: RoundView): Pick<APIEmbed, 'title' | 'color' | 'footer'> {
   return {
     title: `${round.source === 'review' ? 'Review · ' : ''}${deck.title} · card ${card.position} of ${deck.cards.length}`,
     color: deck.color,
-    footer: { text: `${card.id} · ${round.source === 'review' ? 'review' : round.mode}` },
+    footer: { text: `${cardLabel(card.id)} · ${round.source === 'review' ? 'review' : round.mode}` },
   };
 }
 
