@@ -132,7 +132,6 @@ export class InteractionRouter {
       // After a deferral (guardDeadline), reply() still does the right thing: it replaces a command's
       // "thinking" message rather than leaving it there.
       if (interaction.replied) await interaction.followUp(payload);
-      else if (interaction.deferred && interaction.isChatInputCommand()) await interaction.editReply({ content: text, allowedMentions: NO_MENTIONS });
       else await interaction.reply(payload);
     } catch (replyError) {
       this.ctx.logger.warn({ err: summarise(replyError), ...where(interaction) }, 'could not tell the member about a failure');

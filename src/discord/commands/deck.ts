@@ -2,6 +2,7 @@ import { SlashCommandBuilder, type SlashCommandStringOption } from '@discordjs/b
 import { AttachmentBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
 import { UserError } from '../../errors.js';
 import { note } from '../render/common.js';
+import { APOLOGY } from '../router.js';
 import { renderDeckPage, renderImportSummary, renderRemoveConfirmation, renderServerDeckList } from '../render/server-decks.js';
 import type { BotContext } from '../context.js';
 import type { SlashCommand } from './types.js';
@@ -101,8 +102,9 @@ async function importDeck(interaction: ChatInputCommandInteraction, guildId: str
     });
     await interaction.editReply(renderImportSummary(summary));
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    const { flags: _flags, ...edit } = note(error.message);
+    // This reply was deferred here, not by the router's deadline guard: the router cannot replace it, so say it here.
+    const { flags: _flags, ...edit } = note(error instanceof UserError ? error.message : APOLOGY);
     await interaction.editReply(edit);
+    if (!(error instanceof UserError)) throw error;
   }
 }
