@@ -10,6 +10,10 @@ import { RewardsRepository } from './db/repositories/rewards-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
+import { attachmentDownloader, type AttachmentDownloader } from './decks/upload/download.js';
+import { ServerDecksRepository } from './db/repositories/server-decks-repository.js';
+import { DeckCatalog } from './services/deck-catalog.js';
+import { ServerDeckService } from './services/server-deck-service.js';
 import type { Random } from './domain/random.js';
 import type { Deck } from './domain/types.js';
 import { COMMANDS } from './discord/commands/index.js';
@@ -51,6 +55,8 @@ export interface AppDeps {
   interactionBudgetMs?: number;
   /** How long one scheduler tick may take. Default MINUTE_TICK_TIMEOUT_MS. */
   tickTimeoutMs?: number;
+  /** How /deck import fetches attachments. Default: from Discord's CDN with ATTACHMENT_DOWNLOAD_TIMEOUT_MS. */
+  downloadAttachment?: AttachmentDownloader;
 }
 
 /** The bot, wired but not connected: repositories → services → router → discord.js client. */
@@ -73,7 +79,8 @@ export interface App {
 export function createApp(deps: AppDeps): App {
   const now = deps.now ?? (() => new Date());
   const random = deps.random ?? Math.random;
-  const library = new DeckLibrary(deps.decks);
+  const serverDecksRepository = new ServerDecksRepository(deps.database);
+  const library = new DeckCatalog(new DeckLibrary(deps.decks), serverDecksRepository);
   const state = new BotStateRepository(deps.database);
   const statsRepository = new StatsRepository(deps.database);
   const boards = new LeaderboardRepository(deps.database);
@@ -122,6 +129,7 @@ export function createApp(deps: AppDeps): App {
     rewards,
 
     heatmap: new HeatmapService(statsRepository, memory),
+    serverDecks: new ServerDeckService(library, serverDecksRepository, deps.downloadAttachment ?? attachmentDownloader()),
     now,
     logger: deps.logger,
   };

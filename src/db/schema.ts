@@ -391,3 +391,47 @@ export const gameQuestions = pgTable(
   },
   (t) => [uniqueIndex('game_questions_position_once').on(t.gameId, t.position)],
 );
+
+/**
+ * A deck a server imported with /deck import. Only that guild sees it; its id never equals a shipped
+ * deck's (the service refuses those). Rounds, answers and memories refer to it by `<guildId>/<deckId>`.
+ */
+export const serverDecks = pgTable(
+  'server_decks',
+  {
+    guildId: text().notNull(),
+    deckId: text().notNull(),
+    title: text().notNull(),
+    description: text().notNull(),
+    color: integer().notNull(),
+    importedBy: text().notNull(),
+    importedAt: at().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.guildId, t.deckId] })],
+);
+
+/** A card of a server deck. Its id is stable (from the file, else from the question), so a re-import keeps history. */
+export const serverCards = pgTable(
+  'server_cards',
+  {
+    guildId: text().notNull(),
+    deckId: text().notNull(),
+    cardId: text().notNull(),
+    position: integer().notNull(),
+    question: text().notNull(),
+    answer: text().notNull(),
+    explanation: text(),
+    /** Three wrong options, or empty: choice mode then draws from the deck's other answers. */
+    choices: jsonb().$type<string[]>().notNull().default([]),
+  },
+  (t) => [
+    primaryKey({ columns: [t.guildId, t.deckId, t.cardId] }),
+    foreignKey({ columns: [t.guildId, t.deckId], foreignColumns: [serverDecks.guildId, serverDecks.deckId] }).onDelete('cascade'),
+  ],
+);
+
+/** Bumped by every change to a guild's decks, so each bot process knows when its cached copy is stale. */
+export const serverDeckVersions = pgTable('server_deck_versions', {
+  guildId: text().primaryKey(),
+  version: bigint({ mode: 'number' }).notNull(),
+});

@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import type { Logger } from '../logger.js';
 import type { QuizService } from '../services/quiz-service.js';
 import type { DailyService } from '../services/daily-service.js';
@@ -6,12 +6,13 @@ import type { GameService } from '../services/game-service.js';
 import type { LeaderboardService } from '../services/leaderboard-service.js';
 import type { ReviewService } from '../services/review-service.js';
 import type { RewardsService } from '../services/rewards-service.js';
+import type { ServerDeckService } from '../services/server-deck-service.js';
 import type { StatsService } from '../services/stats-service.js';
 import type { HeatmapService } from '../services/heatmap-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
 export interface BotContext {
-  decks: DeckLibrary;
+  decks: DeckSource;
   quiz: QuizService;
   stats: StatsService;
   daily: DailyService;
@@ -21,6 +22,7 @@ export interface BotContext {
   rewards: RewardsService;
 
   heatmap: HeatmapService;
+  serverDecks: ServerDeckService;
   now: () => Date;
   logger: Logger;
 }

@@ -17,7 +17,11 @@ export type CustomId =
   /** "Type your answer": opens the typed-answer modal of a round. */
   | { action: 'type'; roundId: number }
   | { action: 'game'; questionId: number; choice: number }
-  | { action: 'gameScore'; gameId: number };
+  | { action: 'gameScore'; gameId: number }
+  /** /deck show's Previous and Next: the 0-based page to show of a server deck. */
+  | { action: 'deckPage'; page: number; deck: string }
+  /** /deck remove's confirmation. */
+  | { action: 'deckRemove'; deck: string };
 
 const PREFIX = {
   reveal: 'rv',
@@ -29,6 +33,8 @@ const PREFIX = {
 
   game: 'gm',
   gameScore: 'gs',
+  deckPage: 'dp',
+  deckRemove: 'dr',
 } as const satisfies Record<CustomId['action'], string>;
 
 const GRADE_CODE = { again: '1', hard: '2', good: '3', easy: '4' } as const satisfies Record<Grade, string>;
@@ -56,6 +62,12 @@ export function buildCustomId(id: CustomId): string {
     case 'gameScore':
       parts.push(id.gameId);
       break;
+    case 'deckPage':
+      parts.push(id.page, id.deck);
+      break;
+    case 'deckRemove':
+      parts.push(id.deck);
+      break;
   }
   return parts.join(':');
 }
@@ -65,6 +77,8 @@ const ID = /^[1-9]\d{0,15}$/;
 export function parseCustomId(raw: unknown): CustomId | null {
   if (typeof raw !== 'string' || raw.length > CUSTOM_ID_MAX_LENGTH) return null;
   const [version, prefix, idText, arg, ...rest] = raw.split(':');
+  const deckAction = parseDeckAction(version, prefix, idText, arg, rest.length);
+  if (deckAction !== undefined) return deckAction;
   if (version !== CUSTOM_ID_VERSION || rest.length > 0 || idText === undefined || !ID.test(idText)) return null;
   const id = Number(idText);
   if (!Number.isSafeInteger(id)) return null;
@@ -124,4 +138,15 @@ export function parseModalCustomId(raw: unknown): ModalCustomId | null {
   const id = Number(idText);
   if (!Number.isSafeInteger(id)) return null;
   return prefix === MODAL_PREFIX.typed ? { action: 'typed', roundId: id } : null;
+}
+
+const DECK_HANDLE = /^[a-z0-9][a-z0-9-]{1,31}$/;
+
+/** The /deck buttons, which carry a deck's handle; undefined for every other prefix. */
+function parseDeckAction(version: string | undefined, prefix: string | undefined, first: string | undefined, second: string | undefined, extra: number): CustomId | null | undefined {
+  if (prefix !== PREFIX.deckPage && prefix !== PREFIX.deckRemove) return undefined;
+  if (version !== CUSTOM_ID_VERSION || extra > 0 || first === undefined) return null;
+  if (prefix === PREFIX.deckRemove) return second === undefined && DECK_HANDLE.test(first) ? { action: 'deckRemove', deck: first } : null;
+  if (!/^(0|[1-9]\d{0,4})$/.test(first) || second === undefined || !DECK_HANDLE.test(second)) return null;
+  return { action: 'deckPage', page: Number(first), deck: second };
 }

@@ -14,6 +14,7 @@ import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
 import { handleGameAnswer, handleGameScore } from './components/game-buttons.js';
+import { handleDeckPage, handleDeckRemove } from './components/deck-buttons.js';
 import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/quiz-buttons.js';
 import { handleTypedSubmit, handleTypePrompt } from './components/typed-answer.js';
 import type { BotContext } from './context.js';
@@ -35,6 +36,8 @@ export const BUTTONS = {
 
   game: handleGameAnswer,
   gameScore: handleGameScore,
+  deckPage: handleDeckPage,
+  deckRemove: handleDeckRemove,
 } satisfies ButtonHandlers;
 
 export const MODALS = {

@@ -12,7 +12,10 @@ export interface Card {
 }
 
 export interface Deck {
+  /** How rounds, answers and memories refer to the deck; a server deck's is `<guildId>/<handle>`. */
   id: string;
+  /** What members type for a server deck (e.g. `ml-exam`); absent for shipped decks, whose id is typed. */
+  handle?: string;
   title: string;
   description: string;
   color: number;
@@ -34,3 +37,8 @@ export type ChoiceLetter = (typeof CHOICE_LETTERS)[number];
 export type AnswerResult = Grade | 'right' | 'wrong';
 
 export type AnswerSource = 'quiz' | 'review' | 'daily' | 'game';
+
+/** The name members type and see for a deck. */
+export function deckHandle(deck: Pick<Deck, 'id' | 'handle'>): string {
+  return deck.handle ?? deck.id;
+}

@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckLibrary, DeckSource } from '../decks/library.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import { pickDailyCard } from '../domain/daily-cards.js';
 import {
@@ -86,7 +86,7 @@ export class DailyService {
   private readonly lastRefresh = new Map<number, number>();
 
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly daily: DailyRepository,
     private readonly publisher: ChallengePublisher,
     private readonly random: Random,
@@ -114,9 +114,10 @@ export class DailyService {
     const deckInput = (input.deck ?? ALL_DECKS).trim().toLowerCase();
     let deckId: string | null = null;
     if (deckInput !== ALL_DECKS) {
-      const deck = this.decks.deck(deckInput);
+      const deck = await this.decks.resolve(input.guildId, deckInput);
       if (!deck) {
-        throw new UserError(`There is no deck called "${deckInput.slice(0, 40)}". Use \`all\` or one of: ${this.decks.decks.map((d) => `\`${d.id}\``).join(', ')}.`);
+        const handles = (await this.decks.forGuild(input.guildId)).handles();
+        throw new UserError(`There is no deck called "${deckInput.slice(0, 40)}". Use \`all\` or one of: ${handles.map((id) => `\`${id}\``).join(', ')}.`);
       }
       deckId = deck.id;
     }
@@ -208,7 +209,7 @@ export class DailyService {
     const challenge = context?.challenge;
     // A press from another guild than the challenge's (only a forged request makes one) finds nothing.
     if (challenge && pressedIn !== undefined && challenge.guildId !== pressedIn) return { kind: 'gone' };
-    const view = challenge && this.viewOf(challenge);
+    const view = challenge && (await this.viewOf(challenge));
     if (!context || !challenge || !view) return { kind: 'gone' };
     if (challenge.status !== 'open') return { kind: 'closed', view };
     const correct = choice === challenge.correctIndex;
@@ -254,13 +255,14 @@ export class DailyService {
   }
 
   private async publish(settings: DailySettingsRow, kind: 'scheduled' | 'manual', localDate: string, now: Date, interactionId?: string): Promise<PostResult> {
-    const pool = this.pool(settings.deckId);
+    const library = await this.decks.forGuild(settings.guildId);
+    const pool = this.pool(library, settings.deckId);
     if (pool.length === 0) {
       await this.daily.pause(settings.guildId, `the deck "${settings.deckId}" is no longer loaded`, now);
       return { kind: 'failed', permanent: true, reason: 'deck missing' };
     }
     const card = pickDailyCard(pool, await this.daily.cardUsage(settings.guildId), this.random);
-    const deck = this.decks.deck(card.deckId) as Deck;
+    const deck = library.deck(card.deckId) as Deck;
     const { options, correctIndex } = buildChoiceSet(card, deck, this.random);
     const claimed = await this.daily.claim({
       guildId: settings.guildId,
@@ -308,7 +310,7 @@ export class DailyService {
     for (const previous of await this.daily.openBefore(guildId, id)) {
       const closing = await this.daily.close(previous.id, now);
       this.cancelRefresh(previous.id);
-      const view = this.viewOf(previous);
+      const view = await this.viewOf(previous);
       if (!closing || !view || !previous.messageId) continue;
       try {
         await this.publisher.edit(previous.channelId, previous.messageId, { ...view, challenge: { ...previous, status: 'closed' }, closing });
@@ -354,7 +356,7 @@ export class DailyService {
   private async refreshCount(challengeId: number): Promise<void> {
     try {
       const challenge = await this.daily.challenge(challengeId);
-      const view = challenge && this.viewOf(challenge);
+      const view = challenge && (await this.viewOf(challenge));
       if (!challenge || !view || challenge.status !== 'open' || !challenge.messageId) return;
       const { answered } = await this.daily.counts(challengeId);
       await this.publisher.edit(challenge.channelId, challenge.messageId, { ...view, answered });
@@ -370,15 +372,14 @@ export class DailyService {
     }
   }
 
-  private pool(deckId: string | null): Card[] {
-    if (deckId === null) return this.decks.decks.flatMap((d) => d.cards);
-    return [...(this.decks.deck(deckId)?.cards ?? [])];
+  private pool(library: DeckLibrary, deckId: string | null): Card[] {
+    if (deckId === null) return library.decks.flatMap((d) => d.cards);
+    return [...(library.deck(deckId)?.cards ?? [])];
   }
 
-  viewOf(challenge: DailyChallengeRow): ChallengeView | undefined {
-    const card = this.decks.card(challenge.cardId);
-    const deck = this.decks.deck(challenge.deckId);
-    return card && deck ? { challenge, card, deck } : undefined;
+  async viewOf(challenge: DailyChallengeRow): Promise<ChallengeView | undefined> {
+    const found = await this.decks.deckAndCard(challenge.deckId, challenge.cardId);
+    return found && { challenge, ...found };
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import {
   GAME_LIMITS,
@@ -95,7 +95,7 @@ export class GameService {
   private stopped = false;
 
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly repo: GameRepository,
     private readonly publisher: GamePublisher,
     private readonly random: Random,
@@ -105,7 +105,7 @@ export class GameService {
 
   /** Starts a game in a channel; a second game in the same channel is refused with a link to the first. */
   async start(input: { guildId: string; channelId: string; deckId: string; questions: number | null; seconds: number | null; userId: string }): Promise<{ game: GameRow; deck: Deck; questions: number }> {
-    const deck = this.decks.deck(input.deckId.trim().toLowerCase());
+    const deck = await this.decks.resolve(input.guildId, input.deckId);
     if (!deck) throw new UserError(`There is no deck called "${input.deckId.slice(0, 40)}". Pick one from the list, or see them all with /decks.`);
     const requested = input.questions ?? GAME_LIMITS.questions.default;
     const seconds = input.seconds ?? GAME_LIMITS.seconds.default;
@@ -263,7 +263,7 @@ export class GameService {
   /** Posts an open question (or finds the post a crash left unrecorded) and records its message. */
   private async publishQuestion(claim: GameClaim, game: GameRow, q: GameQuestionRow, total: number, recovering: boolean): Promise<boolean> {
     const now = this.options.now();
-    const view = this.viewOf(game, q, total);
+    const view = await this.viewOf(game, q, total);
     if (!view) {
       await this.repo.finish(claim, 'stopped', null, now);
       this.logger.warn({ gameId: game.id, cardId: q.cardId }, 'a game card is no longer loaded; the game was stopped');
@@ -286,7 +286,7 @@ export class GameService {
   }
 
   private async finishGame(claim: GameClaim, game: GameRow, asked: number, now: Date): Promise<void> {
-    const deck = this.decks.deck(game.deckId);
+    const deck = await this.decks.deckById(game.deckId);
     const stopped = game.stopRequestedBy !== null;
     let messageId: string | null = null;
     if (deck) {
@@ -304,7 +304,7 @@ export class GameService {
     this.countTimers.delete(q.id);
     this.lastCountEdit.delete(q.id);
     this.enqueueEdit(q.id, async () => {
-      const view = this.viewOf(game, q, total);
+      const view = await this.viewOf(game, q, total);
       if (!view || !q.messageId) return;
       await this.publisher.editQuestion(game.channelId, q.messageId, { ...view, closing: await this.closingOf(q) });
     }, true);
@@ -340,7 +340,7 @@ export class GameService {
         return;
       }
       const game = await this.repo.game(q.gameId);
-      const view = game && this.viewOf(game, q, game.questionCount);
+      const view = game && (await this.viewOf(game, q, game.questionCount));
       if (!view || !q.messageId) return;
       const messageId = q.messageId;
       this.enqueueEdit(questionId, async (signal) => {
@@ -402,9 +402,8 @@ export class GameService {
     return `A game is already running in this channel${where}, started by <@${running.startedBy}>. Join it, or wait for its scoreboard; it can be ended with /game stop.`;
   }
 
-  private viewOf(game: GameRow, question: GameQuestionRow, total: number): GameQuestionView | undefined {
-    const card = this.decks.card(question.cardId);
-    const deck = this.decks.deck(question.deckId);
-    return card && deck ? { game, question, card, deck, number: question.position + 1, total } : undefined;
+  private async viewOf(game: GameRow, question: GameQuestionRow, total: number): Promise<GameQuestionView | undefined> {
+    const found = await this.decks.deckAndCard(question.deckId, question.cardId);
+    return found ? { game, question, card: found.card, deck: found.deck, number: question.position + 1, total } : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import { quizCandidates, recentWindow } from '../domain/card-pick.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import type { Random } from '../domain/random.js';
@@ -7,7 +7,7 @@ import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import { compareTypedAnswer, TYPED_ANSWER_MAX_LENGTH, type TypedComparison } from '../domain/typed-answer.js';
-import { QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
+import { deckHandle, QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
 import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { UserError } from '../errors.js';
 
@@ -83,15 +83,15 @@ export class QuizService {
   private readonly prefetched = new Map<number, { today: string; read: Promise<RoundForGrading | undefined> }>();
 
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly rounds: RoundsRepository,
     private readonly random: Random,
   ) {}
 
-  requireDeck(deckId: string): Deck {
-    const deck = this.decks.deck(deckId);
+  async requireDeck(guildId: string | null, deckId: string): Promise<Deck> {
+    const deck = await this.decks.resolve(guildId, deckId);
     if (deck) return deck;
-    const list = this.decks.decks.map((d) => `\`${d.id}\``).join(', ');
+    const list = (await this.decks.forGuild(guildId)).handles().map((id) => `\`${id}\``).join(', ');
     throw new UserError(`There is no deck called "${deckId.slice(0, 40)}". Try one of: ${list}.`);
   }
 
@@ -101,7 +101,7 @@ export class QuizService {
     if (!QUIZ_MODES.includes(input.mode)) {
       throw new UserError(`"${String(input.mode).slice(0, 20)}" is not a quiz mode. Use mode:flashcard, mode:choice or mode:typed.`);
     }
-    return this.serve(this.requireDeck(input.deckId), input);
+    return this.serve(await this.requireDeck(input.guildId, input.deckId), input);
   }
 
   /**
@@ -113,7 +113,7 @@ export class QuizService {
     if ('kind' in previous) return previous;
     const { round, deck } = previous;
     return this.serve(deck, {
-      deckId: deck.id,
+      deckId: deckHandle(deck),
       mode: round.mode,
       userId,
       guildId: round.guildId,
@@ -146,7 +146,7 @@ export class QuizService {
       if ('kind' in current) return current;
       return current.round.mode === 'typed' ? { kind: 'already-answered', view: current } : { kind: 'gone' };
     }
-    const view = this.viewOf(round);
+    const view = await this.viewOf(round);
     if (!view) return { kind: 'gone' };
     const comparison = compareTypedAnswer(typed, view.card.answer);
     if (!comparison.autoGood) return { kind: 'compared', view, comparison };
@@ -158,7 +158,7 @@ export class QuizService {
   async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.revealOwned(roundId, userId, now, pressedIn);
     if (!round) return this.refusal(roundId, pressedIn);
-    return this.viewOf(round) ?? { kind: 'gone' };
+    return (await this.viewOf(round)) ?? { kind: 'gone' };
   }
 
   /**
@@ -230,7 +230,7 @@ export class QuizService {
     interactionId: string | undefined,
   ): Promise<GradeOutcome | 'stale'> {
     if (!found) return { kind: 'gone' };
-    const view = this.viewOf(found.round);
+    const view = await this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
     if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
     if (found.round.answeredAt) {
@@ -329,14 +329,14 @@ export class QuizService {
       recentWindow: recentWindow(deck),
       interactionId: input.interactionId ?? null,
     });
-    const card = this.decks.card(round.cardId);
+    const card = deck.cards.find((c) => c.id === round.cardId);
     if (!card) throw new Error(`the database picked card ${round.cardId}, which is not in deck ${deck.id}`);
     return { round, deck, card };
   }
 
   private async resolve(roundId: number, userId: string, pressedIn: string | null | undefined): Promise<RoundView | PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && (await this.viewOf(round));
     if (!view) return { kind: 'gone' };
     if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
     return view;
@@ -344,15 +344,14 @@ export class QuizService {
 
   private async refusal(roundId: number, pressedIn: string | null | undefined): Promise<PressRefusal> {
     const round = await this.rounds.findById(roundId);
-    const view = round && !pressedElsewhere(round, pressedIn) && this.viewOf(round);
+    const view = round && !pressedElsewhere(round, pressedIn) && (await this.viewOf(round));
     return view ? { kind: 'not-owner', view } : { kind: 'gone' };
   }
 
   /** The deck and card of a round; undefined when its deck or card was removed since. */
-  viewOf(round: Round): RoundView | undefined {
-    const deck = this.decks.deck(round.deckId);
-    const card = this.decks.card(round.cardId);
-    return deck && card ? { round, deck, card } : undefined;
+  async viewOf(round: Round): Promise<RoundView | undefined> {
+    const found = await this.decks.deckAndCard(round.deckId, round.cardId);
+    return found && { round, ...found };
   }
 }
 

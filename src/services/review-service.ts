@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import {
   formatInterval,
   localDayBounds,
@@ -60,7 +60,7 @@ const DAY_MS = 86_400_000;
 
 export class ReviewService {
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly rounds: RoundsRepository,
     private readonly memory: MemoryRepository,
     private readonly logger: Logger,
@@ -70,8 +70,11 @@ export class ReviewService {
   async start(input: { userId: string; guildId: string | null; channelId: string; deck: string | null; typed?: boolean; now: Date }): Promise<RoundView | ReviewDone> {
     let deckId: string | null = null;
     if (input.deck) {
-      const deck = this.decks.deck(input.deck);
-      if (!deck) throw new UserError(`There is no deck called "${input.deck.slice(0, 40)}". Try one of: ${this.decks.decks.map((d) => `\`${d.id}\``).join(', ')}, or leave deck empty for all.`);
+      const deck = await this.decks.resolve(input.guildId, input.deck);
+      if (!deck) {
+        const handles = (await this.decks.forGuild(input.guildId)).handles();
+        throw new UserError(`There is no deck called "${input.deck.slice(0, 40)}". Try one of: ${handles.map((id) => `\`${id}\``).join(', ')}, or leave deck empty for all.`);
+      }
       deckId = deck.id;
     }
     return this.serve({ ...input, deckId, reviewedBefore: 0, mode: input.typed ? 'typed' : 'flashcard' });
@@ -145,12 +148,13 @@ export class ReviewService {
   }
 
   /** /stats' spaced-repetition part: due today and tomorrow (member's timezone), learned per deck, 30-day retention. */
-  async memberStats(userId: string, now: Date): Promise<SrsStats> {
+  async memberStats(userId: string, now: Date, guildId: string | null = null): Promise<SrsStats> {
     const settings = await this.memory.settings(userId);
     const today = localDay(now, settings.timeZone);
     const { end: endOfToday } = localDayBounds(today, settings.timeZone);
     const { end: endOfTomorrow } = localDayBounds(addDays(today, 1), settings.timeZone);
-    const [dueByToday, dueByTomorrow, learned, recall] = await Promise.all([
+    const [library, dueByToday, dueByTomorrow, learned, recall] = await Promise.all([
+      this.decks.forGuild(guildId),
       this.memory.dueBetween(userId, endOfToday),
       this.memory.dueBetween(userId, endOfTomorrow),
       this.memory.learnedPerDeck(userId),
@@ -159,7 +163,7 @@ export class ReviewService {
     return {
       dueToday: dueByToday,
       dueTomorrow: dueByTomorrow - dueByToday,
-      learnedPerDeck: this.decks.decks.map((d) => ({ deckId: d.id, title: d.title, learned: learned.get(d.id) ?? 0, total: d.cards.length })),
+      learnedPerDeck: library.decks.map((d) => ({ deckId: d.id, title: d.title, learned: learned.get(d.id) ?? 0, total: d.cards.length })),
       retention30d: recall.reviews > 0 ? recall.recalled / recall.reviews : null,
       reviews30d: recall.reviews,
     };
@@ -207,7 +211,8 @@ export class ReviewService {
     mode: 'flashcard' | 'typed';
     now: Date;
   }): Promise<RoundView | ReviewDone> {
-    const decks = input.deckId ? [this.decks.deck(input.deckId)!].filter(Boolean) : [...this.decks.decks];
+    const library = await this.decks.forGuild(input.guildId);
+    const decks = input.deckId ? [library.deck(input.deckId)!].filter(Boolean) : [...library.decks];
     const deckIds = decks.map((d) => d.id);
     const cardIds = decks.flatMap((d) => d.cards.map((c) => c.id));
     const [settings, earliest] = await Promise.all([this.memory.settings(input.userId), this.memory.earliestDue(input.userId, deckIds)]);
@@ -229,8 +234,8 @@ export class ReviewService {
         newCardsRemain: cardIds.some((id) => !known.has(id)),
       };
     }
-    const card = this.decks.card(pick.cardId);
-    const deck = card && this.decks.deck(card.deckId);
+    const card = library.card(pick.cardId);
+    const deck = card && library.deck(card.deckId);
     if (!card || !deck) throw new Error(`review picked card ${pick.cardId}, which is not loaded`);
     const round = await this.rounds.create({
       source: 'review',

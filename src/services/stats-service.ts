@@ -1,4 +1,4 @@
-import type { DeckLibrary } from '../decks/library.js';
+import type { DeckSource } from '../decks/library.js';
 import { currentStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { Deck } from '../domain/types.js';
@@ -28,7 +28,7 @@ export interface DeckProgress {
 
 export class StatsService {
   constructor(
-    private readonly decks: DeckLibrary,
+    private readonly decks: DeckSource,
     private readonly stats: StatsRepository,
     private readonly boards: LeaderboardRepository,
   ) {}
@@ -37,7 +37,8 @@ export class StatsService {
     const timeZone = (await this.boards.guildTimeZone(guildId)) ?? 'UTC';
     const week = periodStartDate('week', now, timeZone) as string;
     const month = periodStartDate('month', now, timeZone) as string;
-    const [row, periods, decks] = await Promise.all([
+    const [library, row, periods, decks] = await Promise.all([
+      this.decks.forGuild(guildId),
       this.stats.memberTotals(guildId, userId),
       this.boards.memberPeriodPoints(guildId, userId, week, month),
       this.boards.memberDecks(guildId, userId),
@@ -58,13 +59,14 @@ export class StatsService {
       weekPoints: periods.week,
       monthPoints: periods.month,
       decks: decks
-        .map((d) => ({ ...d, title: this.decks.deck(d.deckId)?.title ?? d.deckId }))
+        .map((d) => ({ ...d, title: library.deck(d.deckId)?.title ?? d.deckId }))
         .sort((a, b) => b.answers - a.answers || a.deckId.localeCompare(b.deckId)),
     };
   }
 
-  async deckProgress(userId: string): Promise<DeckProgress[]> {
-    const answered = await this.stats.answeredCardsByDeck(userId);
-    return this.decks.decks.map((deck) => ({ deck, answered: answered.get(deck.id) ?? 0 }));
+  /** /decks: the decks the member sees where they asked (shipped ones in DMs), with how many cards they answered. */
+  async deckProgress(userId: string, guildId: string | null = null): Promise<DeckProgress[]> {
+    const [library, answered] = await Promise.all([this.decks.forGuild(guildId), this.stats.answeredCardsByDeck(userId)]);
+    return library.decks.map((deck) => ({ deck, answered: answered.get(deck.id) ?? 0 }));
   }
 }

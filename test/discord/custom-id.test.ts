@@ -13,6 +13,9 @@ const samples: CustomId[] = [
 
   { action: 'game', questionId: 12, choice: 2 },
   { action: 'gameScore', gameId: 3 },
+  { action: 'deckPage', page: 0, deck: 'ml-exam' },
+  { action: 'deckPage', page: 999, deck: 'a1234567890123456789012345678901' },
+  { action: 'deckRemove', deck: 'ml-exam' },
 ];
 
 describe('custom ids', () => {
@@ -57,6 +60,15 @@ describe('custom ids', () => {
     'v1:gs:1:2',
     'v1:rv:99999999999999999',
     `v1:rv:1${'0'.repeat(120)}`,
+    'v1:dp:1',
+    'v1:dp:-1:ml-exam',
+    'v1:dp:01:ml-exam',
+    'v1:dp:1:ML-EXAM',
+    'v1:dp:1:ml-exam:x',
+    'v1:dr',
+    'v1:dr:ml exam',
+    'v1:dr:ml-exam:1',
+    'v2:dr:ml-exam',
   ])('GIVEN the malformed id %j THEN it parses to null', (raw) => {
     expect(parseCustomId(raw)).toBeNull();
   });

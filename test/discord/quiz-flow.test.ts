@@ -22,7 +22,7 @@ describe(`/quiz through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
   test('GIVEN startup THEN the commands were registered with Discord by bulk overwrite', () => {
     const put = ctx.h.fake.requestsMatching('PUT', /\/applications\/\d+\/commands$/);
     expect(put).toHaveLength(1);
-    expect((put[0]!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['daily', 'decks', 'game', 'help', 'leaderboard', 'quiz', 'review', 'review-settings', 'rewards', 'stats']);
+    expect((put[0]!.body as { name: string }[]).map((c) => c.name).sort()).toEqual(['daily', 'deck', 'decks', 'game', 'help', 'leaderboard', 'quiz', 'review', 'review-settings', 'rewards', 'stats']);
   });
 
   test('GIVEN a restart with unchanged commands THEN they are not registered again', async () => {

@@ -17,7 +17,7 @@ describe(`typed answers through discord.js, the router and a fake Discord, on ${
   const submit = (modal: InteractionResult, answer: string, user?: typeof ctx.h.alice) => ctx.h.fake.submitModal({ modal, values: { answer }, ...(user ? { user } : {}) });
   const cardAnswer = async () => {
     const [row] = await ctx.database.rows<{ card_id: string }>(sql`select card_id from rounds order by id desc limit 1`);
-    return ctx.h.apps[0]!.context.decks.card(row!.card_id)!.answer;
+    return (await ctx.h.apps[0]!.context.decks.cardById(row!.card_id))!.answer;
   };
   const points = () => ctx.database.rows<{ n: number }>(sql`select coalesce(sum(points), 0)::int as n from answers`);
 

@@ -10,6 +10,6 @@ export const decksCommand: SlashCommand = {
     .setContexts(InteractionContextType.Guild, InteractionContextType.BotDM),
 
   async execute(interaction, ctx) {
-    await interaction.reply(renderDecks(await ctx.stats.deckProgress(interaction.user.id)));
+    await interaction.reply(renderDecks(await ctx.stats.deckProgress(interaction.user.id, interaction.guildId)));
   },
 };

@@ -1,4 +1,5 @@
 import { dailyCommand } from './daily.js';
+import { deckCommand } from './deck.js';
 import { decksCommand } from './decks.js';
 import { gameCommand } from './game.js';
 import { helpCommand } from './help.js';
@@ -15,6 +16,7 @@ export const COMMANDS: readonly SlashCommand[] = [
   reviewCommand,
   reviewSettingsCommand,
   decksCommand,
+  deckCommand,
   statsCommand,
   leaderboardCommand,
   dailyCommand,

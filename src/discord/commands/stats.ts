@@ -18,7 +18,7 @@ export const statsCommand: SlashCommand = {
     const now = ctx.now();
     const [record, srs, heatmap] = await Promise.all([
       ctx.stats.memberRecord(interaction.guildId, user.id, now),
-      ctx.review.memberStats(user.id, now),
+      ctx.review.memberStats(user.id, now, interaction.guildId),
       ctx.heatmap.studyHeatmap(user.id, now),
     ]);
     await interaction.reply(withHeatmap(renderStats(record, user.displayName ?? user.username, srs), heatmap));

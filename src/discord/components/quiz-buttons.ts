@@ -1,4 +1,5 @@
 import { MessageFlags, type ModalSubmitInteraction, type ButtonInteraction } from 'discord.js';
+import { cardLabel } from '../../domain/server-ids.js';
 import type { PressRefusal, RoundView } from '../../services/quiz-service.js';
 import type { BotContext } from '../context.js';
 import type { CustomId } from '../custom-id.js';
@@ -7,6 +8,7 @@ import { gradeVerdict, renderGraded, renderQuestion, renderRevealed } from '../r
 import { renderReviewDone } from '../render/review.js';
 import { renderEarnedRoles } from '../render/rewards.js';
 import { formatInterval } from '../../domain/srs.js';
+import { deckHandle } from '../../domain/types.js';
 import type { GradeOutcome } from '../../services/quiz-service.js';
 
 export const GONE_TEXT = 'This card is no longer available. Run /quiz again for a new one.';
@@ -14,7 +16,7 @@ export const GONE_TEXT = 'This card is no longer available. Run /quiz again for 
 /** The ephemeral answer to a press that changes nothing. */
 export function refusalNote(refusal: PressRefusal): ReturnType<typeof note> {
   if (refusal.kind === 'gone') return note(GONE_TEXT);
-  const command = refusal.view.round.source === 'review' ? '/review' : `/quiz deck:${refusal.view.deck.id}`;
+  const command = refusal.view.round.source === 'review' ? '/review' : `/quiz deck:${deckHandle(refusal.view.deck)}`;
   return note(`This card belongs to <@${refusal.view.round.ownerId}>. Run ${command} to get a card of your own.`);
 }
 
@@ -97,5 +99,5 @@ export async function handleNext(interaction: ButtonInteraction, id: Extract<Cus
 
 function reviewVerdict(outcome: Extract<GradeOutcome, { kind: 'graded' }>, now: Date): string {
   const back = formatInterval(outcome.nextDue.getTime() - now.getTime());
-  return `${outcome.view.card.id}: ${gradeVerdict(outcome)} Back in ${back}.`;
+  return `${cardLabel(outcome.view.card.id)}: ${gradeVerdict(outcome)} Back in ${back}.`;
 }

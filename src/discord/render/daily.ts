@@ -1,4 +1,5 @@
 import { ButtonStyle } from 'discord.js';
+import { cardLabel } from '../../domain/server-ids.js';
 import { letterAt } from '../../domain/choices.js';
 import type { ChallengeView, DailyAnswerOutcome, DailyStatus } from '../../services/daily-service.js';
 import { buildCustomId } from '../custom-id.js';
@@ -20,7 +21,7 @@ function optionLines(view: ChallengeView, reveal: boolean): string {
 export function renderChallenge(view: ChallengeView): MessageView {
   const { challenge, card, deck, closing } = view;
   const closed = challenge.status === 'closed';
-  const footer = { text: `${DAILY_FOOTER_PREFIX}${challenge.id} · ${challenge.localDate} · ${card.id}` };
+  const footer = { text: `${DAILY_FOOTER_PREFIX}${challenge.id} · ${challenge.localDate} · ${cardLabel(card.id)}` };
   const buttons = challenge.options.map((_, i) =>
     button(buildCustomId({ action: 'daily', challengeId: challenge.id, choice: i }), letterAt(i), ButtonStyle.Secondary, closed),
   );
@@ -89,7 +90,7 @@ export function renderDailyVerdict(outcome: Exclude<DailyAnswerOutcome, { kind: 
         title: 'Daily challenge',
         color: outcome.correct ? COLORS.right : COLORS.wrong,
         description: [head, `**Answer:** ${letter} — ${card.answer}`, card.explanation ?? '', streak].filter(Boolean).join('\n\n'),
-        footer: { text: card.id },
+        footer: { text: cardLabel(card.id) },
       },
     ]),
     flags: 64,

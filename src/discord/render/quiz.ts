@@ -1,4 +1,5 @@
 import { ButtonStyle, type APIEmbed } from 'discord.js';
+import { cardLabel } from '../../domain/server-ids.js';
 import { letterAt } from '../../domain/choices.js';
 import { compareTypedAnswer, type TypedComparison } from '../../domain/typed-answer.js';
 import { GRADES, type Grade } from '../../domain/types.js';
@@ -23,7 +24,7 @@ function header(view: RoundView): Pick<APIEmbed, 'title' | 'color' | 'footer'> {
   return {
     title: `${round.source === 'review' ? 'Review · ' : ''}${deck.title} · card ${card.position} of ${deck.cards.length}`,
     color: deck.color,
-    footer: { text: `${card.id} · ${round.source === 'review' ? 'review' : round.mode}` },
+    footer: { text: `${cardLabel(card.id)} · ${round.source === 'review' ? 'review' : round.mode}` },
   };
 }
 

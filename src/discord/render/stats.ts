@@ -1,3 +1,4 @@
+import { deckHandle } from '../../domain/types.js';
 import type { DeckProgress, MemberRecord } from '../../services/stats-service.js';
 import type { SrsStats } from '../../services/review-service.js';
 import { COLORS, field, message, type MessageView } from './common.js';
@@ -40,7 +41,7 @@ export function renderStats(record: MemberRecord, displayName: string, srs?: Srs
 
 export function renderDecks(progress: DeckProgress[]): MessageView {
   const lines = progress.map(
-    ({ deck, answered }) => `**${deck.title}** · \`${deck.id}\` — ${deck.cards.length} cards, you answered ${answered}\n${deck.description}`,
+    ({ deck, answered }) => `**${deck.title}** · \`${deckHandle(deck)}\` — ${deck.cards.length} cards, you answered ${answered}\n${deck.description}`,
   );
   return message([
     {

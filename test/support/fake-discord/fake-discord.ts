@@ -44,7 +44,7 @@ import type { PermissionInput } from './permissions.js';
 import { ALL_PERMISSIONS, DEFAULT_BOT_PERMISSIONS, resolvePermissions } from './permissions.js';
 import type { MessageEvent, RecordedRequest, RestContext } from './rest.js';
 import { RestApi } from './rest.js';
-import type { ApiApplicationCommand, ApiComponent, ApiEmbed, InteractionCallbackData, JsonObject, StoredMessage } from './types.js';
+import type { ApiApplicationCommand, ApiAttachment, ApiComponent, ApiEmbed, InteractionCallbackData, JsonObject, StoredMessage } from './types.js';
 
 /** Options of {@link FakeDiscord.start}. */
 export interface FakeDiscordOptions {
@@ -388,6 +388,21 @@ export class FakeDiscord {
     if (patch.permissions !== undefined) role.permissions = resolvePermissions(patch.permissions);
     this.#gateway.broadcast('GUILD_ROLE_UPDATE', GatewayIntents.Guilds, () => ({ guild_id: guildId, role: this.#store.roleJson(role) }));
     return this.#store.publicRole(guildId, roleId);
+  }
+
+  /**
+   * A file a member attached, as Discord stores it: pass its id as an attachment option (type 11), and the
+   * interaction carries it in `resolved.attachments` with a URL this fake serves, as Discord's CDN does.
+   */
+  addAttachment(input: { filename: string; data: Buffer | Uint8Array | string; contentType?: string }): ApiAttachment {
+    const data = typeof input.data === 'string' ? Buffer.from(input.data, 'utf8') : Buffer.from(input.data);
+    return this.#store.addAttachment({ filename: input.filename, data, ...(input.contentType ? { contentType: input.contentType } : {}) });
+  }
+
+  /** The bytes behind an attachment URL (a file the bot uploaded, say). */
+  attachmentData(url: string): Buffer | undefined {
+    const id = /\/attachments\/(\d+)\//.exec(url)?.[1];
+    return id ? this.#store.attachmentFiles.get(id)?.data : undefined;
   }
 
   /** Adds a channel (type 0 text by default); dispatches CHANNEL_CREATE. */

@@ -263,6 +263,7 @@ export class InteractionBuilder {
     const members: JsonObject = {};
     const channels: JsonObject = {};
     const roles: JsonObject = {};
+    const attachments: JsonObject = {};
     const guild = place.guildId ? store.guilds.get(place.guildId) : undefined;
     const addUser = (id: string): void => {
       if (!store.users.has(id)) return;
@@ -285,6 +286,9 @@ export class InteractionBuilder {
       } else if (option.type === 8) {
         const role = guild?.roles.get(value);
         if (role) roles[value] = store.roleJson(role);
+      } else if (option.type === 11) {
+        const file = store.attachmentFiles.get(value);
+        if (file) attachments[value] = { ...file.attachment };
       } else if (option.type === 9) {
         const role = guild?.roles.get(value);
         if (role) roles[value] = store.roleJson(role);
@@ -296,6 +300,7 @@ export class InteractionBuilder {
     if (Object.keys(members).length > 0) resolved.members = members;
     if (Object.keys(channels).length > 0) resolved.channels = channels;
     if (Object.keys(roles).length > 0) resolved.roles = roles;
+    if (Object.keys(attachments).length > 0) resolved.attachments = attachments;
     return Object.keys(resolved).length > 0 ? resolved : undefined;
   }
 

@@ -223,6 +223,8 @@ export class FakeStore {
   readonly applicationId: string;
   readonly defaultBotPermissions: bigint;
   readonly attachmentBaseUrl: () => string;
+  /** Every attachment's bytes by id: served at its URL, and resolved in commands' attachment options. */
+  readonly attachmentFiles = new Map<string, { data: Buffer; contentType?: string; attachment: ApiAttachment }>();
 
   constructor(opts: {
     botUserId?: string;
@@ -752,12 +754,19 @@ export class FakeStore {
     return out;
   }
 
+  /** Stores a file as an attachment Discord's CDN serves (a member's upload, or a message's file). */
+  addAttachment(file: Omit<UploadedFile, 'field'>): ApiAttachment {
+    return this.attachmentFrom({ field: 'files[0]', ...file }, this.attachmentBaseUrl());
+  }
+
   private attachmentFrom(file: UploadedFile, base: string, description?: string): ApiAttachment {
     const id = this.ids.next();
+    this.attachmentFiles.set(id, { data: file.data, ...(file.contentType ? { contentType: file.contentType } : {}), attachment: { id } as ApiAttachment });
     const url = `${base}/attachments/${id}/${encodeURIComponent(file.filename)}`;
     const attachment: ApiAttachment = { id, filename: file.filename, size: file.data.length, url, proxy_url: url };
     if (file.contentType) attachment.content_type = file.contentType;
     if (description) attachment.description = description;
+    this.attachmentFiles.get(id)!.attachment = attachment;
     return attachment;
   }
 

@@ -184,7 +184,7 @@ export class RestApi {
       if (fault && fault.status !== undefined) {
         reply = faultReply(fault);
       } else if (!versioned) {
-        reply = notFound();
+        reply = this.#attachment(method, segments) ?? notFound();
       } else {
         const match = this.#match(method, routeSegments);
         if (!match) {
@@ -212,9 +212,13 @@ export class RestApi {
     }
 
     const out: Record<string, string> = { ...rateLimitHeaders(method, template), ...(reply.headers ?? {}) };
-    let payload: string | undefined;
+    let payload: string | Buffer | undefined;
     if (reply.body !== undefined && reply.status !== 204) {
-      if (typeof reply.body === 'string') {
+      if (Buffer.isBuffer(reply.body)) {
+        out['content-type'] ??= 'application/octet-stream';
+        out['content-length'] = String(reply.body.length);
+        payload = reply.body;
+      } else if (typeof reply.body === 'string') {
         out['content-type'] ??= 'text/plain';
         payload = reply.body;
       } else {
@@ -228,6 +232,14 @@ export class RestApi {
     res.writeHead(reply.status, out);
     res.end(payload);
     this.ctx.recordEnd(record);
+  }
+
+  /** `GET /attachments/<id>/<name>`: a file's bytes, as Discord's CDN serves them (no auth). */
+  #attachment(method: string, segments: string[]): Reply | undefined {
+    if (method !== 'GET' || segments[0] !== 'attachments' || segments.length !== 3) return undefined;
+    const file = this.ctx.store.attachmentFiles.get(segments[1] ?? '');
+    if (!file) return undefined;
+    return { status: 200, body: file.data, headers: file.contentType ? { 'content-type': file.contentType } : {} };
   }
 
   #authorised(header: string | undefined): boolean {
