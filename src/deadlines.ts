@@ -58,10 +58,20 @@ export interface Budget {
 
 const current = new AsyncLocalStorage<Budget>();
 
+/** A budget of `ms` from now. */
+export function createBudget(ms: number): Budget {
+  return { deadlineAt: Date.now() + ms };
+}
+
+/** Runs `work` under `budget`: its database calls get at most what is left of it. */
+export function runInBudget<T>(budget: Budget, work: () => Promise<T>): Promise<T> {
+  return current.run(budget, work);
+}
+
 /** Runs `work` with a budget of `ms` from now; returns the budget so the caller can expire it. */
 export function runWithBudget<T>(ms: number, work: () => Promise<T>): { budget: Budget; done: Promise<T> } {
-  const budget: Budget = { deadlineAt: Date.now() + ms };
-  return { budget, done: current.run(budget, work) };
+  const budget = createBudget(ms);
+  return { budget, done: runInBudget(budget, work) };
 }
 
 /** Ms left of the budget this code runs under, or undefined outside one. */

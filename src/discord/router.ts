@@ -9,7 +9,7 @@ import {
   type RepliableInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { expireBudget, runWithBudget, withDeadline, type Budget } from '../deadlines.js';
+import { createBudget, expireBudget, runInBudget, withDeadline, type Budget } from '../deadlines.js';
 import { isDatabaseUnavailable, UserError } from '../errors.js';
 import type { SlashCommand } from './commands/types.js';
 import { handleDailyAnswer } from './components/daily-buttons.js';
@@ -93,18 +93,16 @@ export class InteractionRouter {
   }
 
   async handle(interaction: Interaction): Promise<void> {
-    const { budget, done } = runWithBudget(this.dbBudgetMs, async () => {
-      if (this.stopping) await this.answerRestarting(interaction);
-      else await this.dispatch(interaction);
-    });
-    const entry: InFlight = { interaction, budget, superseded: false };
+    const stopping = this.stopping;
+    const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false };
     this.inFlight.add(entry);
+    // The guard wraps reply() and update() before the handler can call them.
     const stopGuard =
-      !this.stopping && (interaction.isButton() || interaction.isChatInputCommand() || interaction.isModalSubmit())
+      !stopping && (interaction.isButton() || interaction.isChatInputCommand() || interaction.isModalSubmit())
         ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction))
         : undefined;
     try {
-      await done;
+      await runInBudget(entry.budget, () => (stopping ? this.answerRestarting(interaction) : this.dispatch(interaction)));
     } catch (error) {
       if (!entry.superseded) await this.fail(interaction, error);
     } finally {
