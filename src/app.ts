@@ -1,4 +1,6 @@
 import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+import { assignShards, describeShards, type ShardAssignment, type ShardPlan } from './domain/shards.js';
+import { fetchRecommendedShards } from './discord/shards.js';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -25,7 +27,7 @@ import { ReviewService } from './services/review-service.js';
 import { StatsService } from './services/stats-service.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'discordApiUrl' | 'devGuildId'>;
+  config: Pick<Config, 'discordApiUrl' | 'devGuildId'> & { shards?: ShardPlan };
   database: Database;
   decks: readonly Deck[];
   logger: Logger;
@@ -45,6 +47,8 @@ export interface App {
   router: InteractionRouter;
   context: BotContext;
   state: BotStateRepository;
+  /** The shards this process connects, known once started. */
+  shards(): ShardAssignment | undefined;
   /** Logs in and resolves once the gateway session is ready and commands are registered. */
   start(token: string): Promise<void>;
   /** Runs one scheduler tick now (daily challenge, then review reminders). */
@@ -74,7 +78,11 @@ export function createApp(deps: AppDeps): App {
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
     }),
     ...(deps.config.discordApiUrl ? { rest: { api: deps.config.discordApiUrl } } : {}),
+    // Given explicitly so discord.js never reads SHARDS/SHARD_COUNT itself; start() sets the real plan.
+    shards: [0],
+    shardCount: 1,
   });
+  let shards: ShardAssignment | undefined;
   const daily = new DailyService(
     library,
     new DailyRepository(deps.database),
@@ -105,6 +113,7 @@ export function createApp(deps: AppDeps): App {
     review,
     messenger: new DiscordDirectMessenger(client),
     isReady: () => client.isReady(),
+    shards: () => shards,
     logger: deps.logger.child({ feature: 'jobs' }),
     now,
   };
@@ -115,7 +124,14 @@ export function createApp(deps: AppDeps): App {
     router,
     context,
     state,
+    shards: () => shards,
     async start(token) {
+      const plan = deps.config.shards ?? { count: 'auto', ids: 'all', managed: false };
+      client.rest.setToken(token);
+      shards = assignShards(plan, plan.count === 'auto' ? await fetchRecommendedShards(client.rest) : plan.count);
+      client.options.shards = shards.ids;
+      client.options.shardCount = shards.count;
+      deps.logger.info({ shards: describeShards(shards) }, 'connecting shards');
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;

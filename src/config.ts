@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { isPartial as isPartialPlan, parseShardIds, type ShardPlan } from './domain/shards.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -42,6 +43,23 @@ const envSchema = z.object({
     .min(100, 'at least 100')
     .max(60_000, 'at most 60000')
     .default(5_000),
+  SHARD_COUNT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 100_000), {
+      error: 'a whole number of shards (1 or more) or auto',
+    })
+    .transform((value) => (value === 'auto' ? ('auto' as const) : Number(value)))
+    .optional(),
+  SHARD_IDS: z
+    .string()
+    .trim()
+    .refine((value) => parseShardIds(value) !== null, { error: 'shard ids such as 0-3 or 0,2' })
+    .optional(),
+  // Set by discord.js's ShardingManager in each process it spawns (a shard id, or a JSON array of them).
+  SHARDS: z.string().trim().optional(),
+  SHARDING_MANAGER: z.string().trim().optional(),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -59,6 +77,8 @@ export interface Config {
   decksDir: string;
   logLevel: LogLevel;
   shutdownTimeoutMs: number;
+  /** Which gateway shards this process connects (SHARD_COUNT, SHARD_IDS). */
+  shards: ShardPlan;
 }
 
 export class ConfigError extends Error {
@@ -86,7 +106,8 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
   if (opts.requireToken && !env.DISCORD_TOKEN?.trim()) {
     problems.push('DISCORD_TOKEN: expected the bot token from the Discord developer portal (Bot → Reset Token); put it in .env');
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const shards = result.success ? shardPlanOf(result.data, problems) : undefined;
+  if (problems.length > 0 || !result.success || !shards) throw new ConfigError(problems);
   const data = result.data;
   return {
     discordToken: data.DISCORD_TOKEN,
@@ -98,7 +119,35 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
     logLevel: data.LOG_LEVEL,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
+    shards,
   };
+}
+
+/**
+ * The shard plan, and the problems that make one impossible. discord.js reads SHARDS and SHARD_COUNT
+ * from the environment itself: the app always passes both to the client, so this is the one reading.
+ */
+function shardPlanOf(data: z.infer<typeof envSchema>, problems: string[]): ShardPlan | undefined {
+  const managed = data.SHARDING_MANAGER === 'true';
+  const count = data.SHARD_COUNT ?? 'auto';
+  let ids: ShardPlan['ids'] = 'all';
+  // A process the ShardingManager spawned inherits SHARD_IDS too, but runs only the SHARDS it was given.
+  if (managed && data.SHARDS) ids = data.SHARDS.replace(/[[\]\s]/g, '').split(',').map(Number).filter(Number.isInteger);
+  else if (data.SHARD_IDS) ids = parseShardIds(data.SHARD_IDS) ?? 'all';
+  if (ids !== 'all' && data.SHARD_COUNT === undefined) {
+    problems.push('SHARD_COUNT: expected the total number of shards (or auto) when SHARD_IDS is set');
+    return undefined;
+  }
+  if (ids !== 'all' && typeof count === 'number' && ids.some((id) => id >= count)) {
+    problems.push(`SHARD_IDS: expected ids below SHARD_COUNT (${count}): 0 to ${count - 1}`);
+    return undefined;
+  }
+  const plan: ShardPlan = { count, ids, managed };
+  if (!data.DATABASE_URL && isPartialPlan(plan)) {
+    problems.push('DATABASE_URL: expected a PostgreSQL URL when shards run in more than one process; the embedded PGlite is single-process');
+    return undefined;
+  }
+  return plan;
 }
 
 function splitDirs(value: string): string[] {

@@ -1,6 +1,7 @@
 // Public entry point of the fake Discord used by tests, the offline demo and the latency benchmark.
 
 export { FakeDiscord } from './fake-discord.js';
+export { snowflakeOnShard } from './snowflake.js';
 export type { FakeDiscordEvents, FakeDiscordOptions, InteractionResult } from './fake-discord.js';
 export { Faults } from './faults.js';
 export type { FaultMatch, FaultResponse, InjectedFault } from './faults.js';
