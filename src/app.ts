@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
 import { assignShards, describeShards, type ShardAssignment, type ShardPlan } from './domain/shards.js';
 import { fetchRecommendedShards } from './discord/shards.js';
@@ -8,6 +10,7 @@ import { DailyRepository } from './db/repositories/daily-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
 import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
+import { ShardHoldersRepository } from './db/repositories/shard-holders-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
 import type { Random } from './domain/random.js';
@@ -24,6 +27,7 @@ import { DailyService } from './services/daily-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
+import { ShardService } from './services/shard-service.js';
 import { StatsService } from './services/stats-service.js';
 
 export interface AppDeps {
@@ -114,6 +118,7 @@ export function createApp(deps: AppDeps): App {
     messenger: new DiscordDirectMessenger(client),
     isReady: () => client.isReady(),
     shards: () => shards,
+    shardService: new ShardService(new ShardHoldersRepository(deps.database), `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
     logger: deps.logger.child({ feature: 'jobs' }),
     now,
   };

@@ -118,7 +118,9 @@ export const memberStats = pgTable(
 );
 
 /** A guild's daily challenge: where and when it posts, and whether a failure paused it. */
-export const dailySettings = pgTable('daily_settings', {
+export const dailySettings = pgTable(
+  'daily_settings',
+  {
   guildId: text().primaryKey(),
   channelId: text().notNull(),
   /** `HH:MM`, 24-hour, in `timeZone`. */
@@ -135,7 +137,14 @@ export const dailySettings = pgTable('daily_settings', {
   lastErrorAt: at(),
   updatedBy: text().notNull(),
   updatedAt: at().notNull(),
-});
+  /**
+   * When the scheduler next has to look at this guild (nextDueAt in domain/daily-schedule), kept by
+   * setup and each post: a tick reads only the guilds due, not every configured one. Null: never.
+   */
+  nextDueAt: at(),
+  },
+  (t) => [index('daily_settings_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`)],
+);
 
 /**
  * One posted (or being posted) daily challenge. A scheduled challenge is claimed here before it is
@@ -269,4 +278,19 @@ export const memberPeriodPoints = pgTable(
     index('member_period_points_rank_idx').on(t.guildId, t.period, t.startsOn, t.points.desc(), t.pointsReachedAt, t.userId),
     index('member_period_points_count_idx').on(t.guildId, t.period, t.startsOn, t.points),
   ],
+);
+
+/**
+ * Which process last ran each gateway shard, refreshed by every scheduler tick: a second process
+ * seen on the same shard means overlapping SHARD_IDS (harmless, as the daily claims stay, but wasteful).
+ */
+export const shardHolders = pgTable(
+  'shard_holders',
+  {
+    shardCount: integer().notNull(),
+    shardId: integer().notNull(),
+    holder: text().notNull(),
+    seenAt: at().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shardCount, t.shardId] })],
 );
