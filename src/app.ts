@@ -5,6 +5,7 @@ import { assignShards, describeShards, type ShardAssignment, type ShardPlan } fr
 import { fetchRecommendedShards } from './discord/shards.js';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
+import { LOCKS, withAdvisoryLock } from './db/advisory-lock.js';
 import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
 import { LeaderboardRepository } from './db/repositories/leaderboard-repository.js';
@@ -142,7 +143,8 @@ export function createApp(deps: AppDeps): App {
       await ready;
       deps.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
       try {
-        await registerCommands({
+        // With many processes starting at once, one registers and the others find the hash unchanged.
+        await withAdvisoryLock(deps.database, LOCKS.registerCommands, () => registerCommands({
           rest: client.rest,
           applicationId: client.application?.id ?? client.user?.id ?? '',
           guildId: deps.config.devGuildId,
@@ -150,7 +152,7 @@ export function createApp(deps: AppDeps): App {
           state,
           logger: deps.logger,
           now: now(),
-        });
+        }));
       } catch (error) {
         // The bot still answers commands registered earlier; the next start tries again.
         deps.logger.error({ err: error }, 'could not register commands');
