@@ -9,6 +9,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { withPreparedStatements } from './pglite-prepared.js';
+import { asPglite, openPgliteWorker } from './pglite-worker.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -80,10 +81,12 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
     owned = false;
   } else {
     await mkdir(target.pgliteDir, { recursive: true });
-    pglite = new PGlite(target.pgliteDir);
+    // Off the bot's thread: PGlite's statements run in WebAssembly and would hold up the gateway.
+    pglite = asPglite(await openPgliteWorker(target.pgliteDir));
   }
   await pglite.waitReady;
-  const db = drizzlePglite({ client: withPreparedStatements(pglite), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
+  const inWorker = 'worker' in pglite;
+  const db = drizzlePglite({ client: inWorker ? pglite : withPreparedStatements(pglite), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   if (opts.migrate) await migratePglite(db as never, { migrationsFolder: MIGRATIONS_DIR });
   return {
     db,
