@@ -43,6 +43,12 @@ const envSchema = z.object({
     .min(100, 'at least 100')
     .max(60_000, 'at most 60000')
     .default(5_000),
+  PGLITE_WORKER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['on', 'off'], { error: 'on or off' }))
+    .default('on'),
   SHARD_COUNT: z
     .string()
     .trim()
@@ -70,6 +76,8 @@ export interface Config {
   discordApiUrl: string | undefined;
   databaseUrl: string | undefined;
   pgliteDir: string;
+  /** Run PGlite in a worker thread (PGLITE_WORKER=on, the default), or on the bot's own thread. */
+  pgliteWorker: boolean;
   devGuildId: string | undefined;
   /** Deck folders, in order: DECKS_DIR may list several, comma-separated (shipped decks beside a server's own). */
   decksDirs: string[];
@@ -114,6 +122,7 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     discordApiUrl: data.DISCORD_API_URL,
     databaseUrl: data.DATABASE_URL,
     pgliteDir: data.PGLITE_DIR,
+    pgliteWorker: data.PGLITE_WORKER === 'on',
     devGuildId: data.DEV_GUILD_ID,
     decksDirs: splitDirs(data.DECKS_DIR),
     decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',

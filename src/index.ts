@@ -20,6 +20,7 @@ async function main(): Promise<void> {
   }
   const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir }, {
     migrate: true,
+    pgliteOnThisThread: !config.pgliteWorker,
   });
   logger.info({ database: database.kind, decks: decks.length, cards: decks.reduce((n, d) => n + d.cards.length, 0) }, 'database migrated and decks loaded');
 

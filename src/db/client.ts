@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite as PGliteOnThread, type PGlite } from '@electric-sql/pglite';
 import type { Logger, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -56,6 +56,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Apply pending migrations before returning. */
   migrate?: boolean;
+  /** With a PGlite directory: run it on this thread instead of a worker thread (PGLITE_WORKER=off). */
+  pgliteOnThisThread?: boolean;
   /** Called with every statement sent (tests count round trips with it). */
   onQuery?: (query: string) => void;
 }
@@ -82,7 +84,7 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   } else {
     await mkdir(target.pgliteDir, { recursive: true });
     // Off the bot's thread: PGlite's statements run in WebAssembly and would hold up the gateway.
-    pglite = asPglite(await openPgliteWorker(target.pgliteDir));
+    pglite = opts.pgliteOnThisThread ? new PGliteOnThread(target.pgliteDir) : asPglite(await openPgliteWorker(target.pgliteDir));
   }
   await pglite.waitReady;
   const inWorker = 'worker' in pglite;
