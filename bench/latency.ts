@@ -68,11 +68,13 @@ const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
-type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres' | 'postgres-rewards';
+/** `pglite-thread`: the bot with PGLITE_WORKER=off, PGlite on its own thread (as before the worker). */
+type Target = 'floor' | 'floor-write' | 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-rewards';
 const TARGET_NAME: Record<Target, string> = {
   floor: 'floor bot',
   'floor-write': 'floor bot + one durable insert',
   pglite: 'deepcards · PGlite',
+  'pglite-thread': 'deepcards · PGlite on the bot thread',
   postgres: 'deepcards · PostgreSQL',
   'postgres-rewards': 'deepcards · PostgreSQL + role rewards',
 };
@@ -172,7 +174,7 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
         bot = await startBot({ fake, env, args: [INSPECT, '--import', 'tsx', ...extra, 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
         const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
-        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn' };
+        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn', PGLITE_WORKER: kind === 'pglite-thread' ? 'off' : 'on' };
         bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
       }
       return { bot, ms: Date.now() - at };
@@ -524,8 +526,9 @@ async function main(): Promise<void> {
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
   const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write' || k === 'postgres-rewards';
-  const kinds = (['floor', 'floor-write', 'pglite', 'postgres', 'postgres-rewards'] as const).filter(
-    (k) => wanted(k) && (k !== 'postgres-rewards' || only !== undefined) && (!onPostgres(k) || 'url' in pg),
+  // The opt-in targets (pglite-thread, postgres-rewards) run only when --only names them.
+  const kinds = (['floor', 'floor-write', 'pglite', 'pglite-thread', 'postgres', 'postgres-rewards'] as const).filter(
+    (k) => wanted(k) && ((k !== 'postgres-rewards' && k !== 'pglite-thread') || only !== undefined) && (!onPostgres(k) || 'url' in pg),
   );
   const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
   const tracePreload = traceDir ? buildTracePreload() : undefined;

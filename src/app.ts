@@ -1,6 +1,11 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+import { assignShards, describeShards, type ShardAssignment, type ShardPlan } from './domain/shards.js';
+import { fetchRecommendedShards } from './discord/shards.js';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
+import { LOCKS, withAdvisoryLock } from './db/advisory-lock.js';
 import type { Database } from './db/client.js';
 import { DailyRepository } from './db/repositories/daily-repository.js';
 import { GameRepository } from './db/repositories/game-repository.js';
@@ -8,6 +13,7 @@ import { LeaderboardRepository } from './db/repositories/leaderboard-repository.
 import { MemoryRepository } from './db/repositories/memory-repository.js';
 import { RewardsRepository } from './db/repositories/rewards-repository.js';
 import { RoundsRepository } from './db/repositories/rounds-repository.js';
+import { ShardHoldersRepository } from './db/repositories/shard-holders-repository.js';
 import { BotStateRepository, StatsRepository } from './db/repositories/stats-repository.js';
 import { DeckLibrary } from './decks/library.js';
 import { attachmentDownloader, type AttachmentDownloader } from './decks/upload/download.js';
@@ -35,11 +41,12 @@ import { LeaderboardService } from './services/leaderboard-service.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
 import { RewardsService } from './services/rewards-service.js';
+import { ShardService } from './services/shard-service.js';
 import { StatsService } from './services/stats-service.js';
 import { HeatmapService } from './services/heatmap-service.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'discordApiUrl' | 'devGuildId'> & Partial<Pick<Config, 'gameSecondMs' | 'gameTickMs'>>;
+  config: Pick<Config, 'discordApiUrl' | 'devGuildId'> & Partial<Pick<Config, 'gameSecondMs' | 'gameTickMs'>> & { shards?: ShardPlan };
   database: Database;
   decks: readonly Deck[];
   logger: Logger;
@@ -65,6 +72,8 @@ export interface App {
   router: InteractionRouter;
   context: BotContext;
   state: BotStateRepository;
+  /** The shards this process connects, known once started. */
+  shards(): ShardAssignment | undefined;
   /** Logs in and resolves once the gateway session is ready and commands are registered. */
   start(token: string): Promise<void>;
   /** Runs one scheduler tick now (daily challenge, then review reminders). */
@@ -98,7 +107,11 @@ export function createApp(deps: AppDeps): App {
       UserManager: { maxSize: 0, keepOverLimit: (user) => user.id === user.client.user.id },
     }),
     ...(deps.config.discordApiUrl ? { rest: { api: deps.config.discordApiUrl } } : {}),
+    // Given explicitly so discord.js never reads SHARDS/SHARD_COUNT itself; start() sets the real plan.
+    shards: [0],
+    shardCount: 1,
   });
+  let shards: ShardAssignment | undefined;
   const daily = new DailyService(
     library,
     new DailyRepository(deps.database),
@@ -145,6 +158,8 @@ export function createApp(deps: AppDeps): App {
     rewards,
     messenger: new DiscordDirectMessenger(client),
     isReady: () => client.isReady(),
+    shards: () => shards,
+    shardService: new ShardService(new ShardHoldersRepository(deps.database), `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`),
     logger: deps.logger.child({ feature: 'jobs' }),
     now,
     ...(deps.tickTimeoutMs === undefined ? {} : { tickTimeoutMs: deps.tickTimeoutMs }),
@@ -157,13 +172,21 @@ export function createApp(deps: AppDeps): App {
     router,
     context,
     state,
+    shards: () => shards,
     async start(token) {
+      const plan = deps.config.shards ?? { count: 'auto', ids: 'all', managed: false };
+      client.rest.setToken(token);
+      shards = assignShards(plan, plan.count === 'auto' ? await fetchRecommendedShards(client.rest) : plan.count);
+      client.options.shards = shards.ids;
+      client.options.shardCount = shards.count;
+      deps.logger.info({ shards: describeShards(shards) }, 'connecting shards');
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
       deps.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
       try {
-        await registerCommands({
+        // With many processes starting at once, one registers and the others find the hash unchanged.
+        await withAdvisoryLock(deps.database, LOCKS.registerCommands, () => registerCommands({
           rest: client.rest,
           applicationId: client.application?.id ?? client.user?.id ?? '',
           guildId: deps.config.devGuildId,
@@ -171,7 +194,7 @@ export function createApp(deps: AppDeps): App {
           state,
           logger: deps.logger,
           now: now(),
-        });
+        }));
       } catch (error) {
         // The bot still answers commands registered earlier; the next start tries again.
         deps.logger.error({ err: error }, 'could not register commands');

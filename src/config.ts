@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
+import { isPartial as isPartialPlan, parseShardIds, type ShardPlan } from './domain/shards.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -64,6 +65,30 @@ const envSchema = z.object({
     .min(100, 'at least 100')
     .max(60_000, 'at most 60000')
     .default(5000),
+
+  PGLITE_WORKER: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['on', 'off'], { error: 'on or off' }))
+    .default('on'),
+  SHARD_COUNT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((value) => value === 'auto' || (/^\d+$/.test(value) && Number(value) >= 1 && Number(value) <= 100_000), {
+      error: 'a whole number of shards (1 or more) or auto',
+    })
+    .transform((value) => (value === 'auto' ? ('auto' as const) : Number(value)))
+    .optional(),
+  SHARD_IDS: z
+    .string()
+    .trim()
+    .refine((value) => parseShardIds(value) !== null, { error: 'shard ids such as 0-3 or 0,2' })
+    .optional(),
+  // Set by discord.js's ShardingManager in each process it spawns (a shard id, or a JSON array of them).
+  SHARDS: z.string().trim().optional(),
+  SHARDING_MANAGER: z.string().trim().optional(),
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -74,6 +99,8 @@ export interface Config {
   discordApiUrl: string | undefined;
   databaseUrl: string | undefined;
   pgliteDir: string;
+  /** Run PGlite in a worker thread (PGLITE_WORKER=on, the default), or on the bot's own thread. */
+  pgliteWorker: boolean;
   devGuildId: string | undefined;
   /** Deck folders, in order: DECKS_DIR may list several, comma-separated (shipped decks beside a server's own). */
   decksDirs: string[];
@@ -88,6 +115,9 @@ export interface Config {
   gameSecondMs: number;
   /** How often running games are looked at for steps due (after a restart, or run by another process). */
   gameTickMs: number;
+
+  /** Which gateway shards this process connects (SHARD_COUNT, SHARD_IDS). */
+  shards: ShardPlan;
 }
 
 export class ConfigError extends Error {
@@ -115,7 +145,8 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
   if (opts.requireToken && !env.DISCORD_TOKEN?.trim()) {
     problems.push('DISCORD_TOKEN: expected the bot token from the Discord developer portal (Bot → Reset Token); put it in .env');
   }
-  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  const shards = result.success ? shardPlanOf(result.data, problems) : undefined;
+  if (problems.length > 0 || !result.success || !shards) throw new ConfigError(problems);
   const data = result.data;
   const paths = resolveDefaultPaths(data, opts);
   return {
@@ -123,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     discordApiUrl: data.DISCORD_API_URL,
     databaseUrl: data.DATABASE_URL,
     pgliteDir: paths.pgliteDir,
+    pgliteWorker: data.PGLITE_WORKER === 'on',
     devGuildId: data.DEV_GUILD_ID,
     decksDirs: paths.decksDirs,
     decksDir: paths.decksDirs.at(-1) ?? paths.defaultDecksDir,
@@ -132,6 +164,8 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
 
     gameSecondMs: data.GAME_SECOND_MS,
     gameTickMs: data.GAME_TICK_MS,
+
+    shards,
   };
 }
 
@@ -158,6 +192,33 @@ function resolveDefaultPaths(data: { PGLITE_DIR?: string | undefined; DECKS_DIR?
     decksDirs,
     defaultDecksDir,
   };
+}
+
+/**
+ * The shard plan, and the problems that make one impossible. discord.js reads SHARDS and SHARD_COUNT
+ * from the environment itself: the app always passes both to the client, so this is the one reading.
+ */
+function shardPlanOf(data: z.infer<typeof envSchema>, problems: string[]): ShardPlan | undefined {
+  const managed = data.SHARDING_MANAGER === 'true';
+  const count = data.SHARD_COUNT ?? 'auto';
+  let ids: ShardPlan['ids'] = 'all';
+  // A process the ShardingManager spawned inherits SHARD_IDS too, but runs only the SHARDS it was given.
+  if (managed && data.SHARDS) ids = data.SHARDS.replace(/[[\]\s]/g, '').split(',').map(Number).filter(Number.isInteger);
+  else if (data.SHARD_IDS) ids = parseShardIds(data.SHARD_IDS) ?? 'all';
+  if (ids !== 'all' && data.SHARD_COUNT === undefined) {
+    problems.push('SHARD_COUNT: expected the total number of shards (or auto) when SHARD_IDS is set');
+    return undefined;
+  }
+  if (ids !== 'all' && typeof count === 'number' && ids.some((id) => id >= count)) {
+    problems.push(`SHARD_IDS: expected ids below SHARD_COUNT (${count}): 0 to ${count - 1}`);
+    return undefined;
+  }
+  const plan: ShardPlan = { count, ids, managed };
+  if (!data.DATABASE_URL && isPartialPlan(plan)) {
+    problems.push('DATABASE_URL: expected a PostgreSQL URL when shards run in more than one process; the embedded PGlite is single-process');
+    return undefined;
+  }
+  return plan;
 }
 
 function splitDirs(value: string, fallback: string): string[] {

@@ -30,10 +30,10 @@ export function describeDatabaseUrl(url: string): { host: string; port: number; 
  * it cannot be reached, one log line per try. A problem retrying cannot fix (no such database, a
  * wrong password, an unwritable PGLITE_DIR) ends it at once. Throws a {@link StartupError} then.
  */
-export async function openDatabaseWhenReady(config: Pick<Config, 'databaseUrl' | 'pgliteDir' | 'startupTimeoutMs'>, logger: Logger): Promise<Database> {
+export async function openDatabaseWhenReady(config: Pick<Config, 'databaseUrl' | 'pgliteDir' | 'pgliteWorker' | 'startupTimeoutMs'>, logger: Logger): Promise<Database> {
   if (!config.databaseUrl) {
     await requireWritableDir(config.pgliteDir);
-    return openDatabase({ pgliteDir: config.pgliteDir }, { migrate: true });
+    return openDatabase({ pgliteDir: config.pgliteDir }, { migrate: true, pgliteOnThisThread: !config.pgliteWorker });
   }
   const url = config.databaseUrl;
   const where = describeDatabaseUrl(url);

@@ -115,3 +115,54 @@ describe('config', () => {
     });
   });
 });
+
+describe('config: shards', () => {
+  const base = { DISCORD_TOKEN: 't', DATABASE_URL: 'postgres://x@127.0.0.1/db' };
+
+  test('GIVEN no shard variables THEN every shard of the recommended count runs here', () => {
+    expect(parseConfig({ DISCORD_TOKEN: 't' }).shards).toEqual({ count: 'auto', ids: 'all', managed: false });
+  });
+
+  test.each([
+    ['0-1', [0, 1]],
+    ['0,2', [0, 2]],
+    ['3, 0-1', [0, 1, 3]],
+  ])('GIVEN SHARD_COUNT=4 and SHARD_IDS=%s THEN this process runs shards %j', (given, ids) => {
+    expect(parseConfig({ ...base, SHARD_COUNT: '4', SHARD_IDS: given }).shards).toEqual({ count: 4, ids, managed: false });
+  });
+
+  test('GIVEN SHARD_COUNT=auto THEN the count is left to /gateway/bot', () => {
+    expect(parseConfig({ ...base, SHARD_COUNT: 'AUTO', SHARD_IDS: '0' }).shards.count).toBe('auto');
+  });
+
+  test.each([
+    [{ SHARD_COUNT: 'two' }, 'SHARD_COUNT'],
+    [{ SHARD_COUNT: '0' }, 'SHARD_COUNT'],
+    [{ SHARD_COUNT: '4', SHARD_IDS: '1-0' }, 'SHARD_IDS'],
+    [{ SHARD_COUNT: '4', SHARD_IDS: '2-4' }, 'SHARD_IDS'],
+    [{ SHARD_IDS: '0-1' }, 'SHARD_COUNT'],
+  ])('GIVEN %j THEN one line names %s', (env, variable) => {
+    const problems = problemsOf({ ...base, ...env });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${variable}: expected `));
+  });
+
+  test('GIVEN PGlite and only some of the shards THEN starting is refused with one line naming DATABASE_URL', () => {
+    const problems = problemsOf({ DISCORD_TOKEN: 't', SHARD_COUNT: '4', SHARD_IDS: '0-1' });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL: expected a PostgreSQL URL .*single-process/)]);
+    expect(problems[0]).not.toContain('\n');
+  });
+
+  test('GIVEN PGlite and every shard in this process THEN it starts', () => {
+    expect(parseConfig({ DISCORD_TOKEN: 't', SHARD_COUNT: '2', SHARD_IDS: '0-1' }).shards.ids).toEqual([0, 1]);
+  });
+
+  test('GIVEN a process spawned by the ShardingManager THEN it runs the SHARDS it was given, not the inherited SHARD_IDS', () => {
+    const shards = parseConfig({ ...base, SHARD_COUNT: '4', SHARD_IDS: '0-3', SHARDS: '2', SHARDING_MANAGER: 'true' }).shards;
+    expect(shards).toEqual({ count: 4, ids: [2], managed: true });
+  });
+
+  test('GIVEN the ShardingManager and PGlite THEN starting is refused naming DATABASE_URL', () => {
+    expect(problemsOf({ DISCORD_TOKEN: 't', SHARD_COUNT: '1', SHARDS: '0', SHARDING_MANAGER: 'true' })[0]).toMatch(/^DATABASE_URL: /);
+  });
+});

@@ -18,8 +18,10 @@ export const SIZES = {
   otherGuilds: 20,
   otherGuildMembers: 3_000,
   otherGuildAnswers: 20_000,
-  dailyGuilds: 10_000,
+  dailyGuilds: 100_000,
+  /** Past challenges of each of the first `historyGuilds` guilds; the others have the latest two. */
   challengesPerGuild: 30,
+  historyGuilds: 10_000,
   srsMembers: 200_000,
   /** Cards per SRS member: 10 + n % 21, so 10–30 and 20 on average. */
   targetCards: 5_000,
@@ -173,17 +175,22 @@ select t.guild_id, t.user_id, t.points, t.answers, t.correct, t.reached, s.cur, 
 from totals t join study s using (guild_id, user_id) left join daily d using (guild_id, user_id)`;
 
 /**
- * 10,000 guilds with varied timezones and times, each with 30 past scheduled challenges. The latest is
- * today's (local) when the guild's time has passed at BENCH_NOW, else yesterday's: at BENCH_NOW no
- * guild is due, as between two posts.
+ * 100,000 guilds with varied timezones and times; the first 10,000 with 30 past scheduled challenges,
+ * the others with two. The latest is today's (local) when the guild's time has passed at BENCH_NOW,
+ * else yesterday's: at BENCH_NOW no guild is due, as between two posts. next_due_at is the day after
+ * the latest at the guild's time, as the app stores it after a post (outside DST edges, which
+ * BENCH_NOW is far from).
  */
+const LAST_DATE_SQL = (zone: string, time: string) => `case when to_char(${NOW_SQL} at time zone ${zone}, 'HH24:MI') >= ${time}
+                  then (${NOW_SQL} at time zone ${zone})::date else (${NOW_SQL} at time zone ${zone})::date - 1 end`;
 const DAILY_SETTINGS_SQL = `
-insert into daily_settings (guild_id, channel_id, time, time_zone, deck_id, enabled, starts_on, updated_by, updated_at)
-select ${guildSql('g')}, (800000000000000000::bigint + g)::text,
-       (${sqlArray(TIMES)})[1 + (g * 7) % ${TIMES.length}],
-       case when g = 0 then '${MAIN_TIME_ZONE}' else (${sqlArray(ZONES)})[1 + (g * 13) % ${ZONES.length}] end,
-       null, true, ${TODAY_SQL} - 90, '100000000000000000', ${NOW_SQL} - interval '90 days'
-from generate_series(0, ${SIZES.dailyGuilds - 1}) g`;
+insert into daily_settings (guild_id, channel_id, time, time_zone, deck_id, enabled, starts_on, updated_by, updated_at, next_due_at)
+select guild_id, channel_id, time, time_zone, null, true, ${TODAY_SQL} - 90, '100000000000000000', ${NOW_SQL} - interval '90 days',
+       (${LAST_DATE_SQL('time_zone', 'time')} + 1 + time::time) at time zone time_zone
+from (select ${guildSql('g')} as guild_id, (800000000000000000::bigint + g)::text as channel_id,
+             (${sqlArray(TIMES)})[1 + (g * 7) % ${TIMES.length}] as time,
+             case when g = 0 then '${MAIN_TIME_ZONE}' else (${sqlArray(ZONES)})[1 + (g * 13) % ${ZONES.length}] end as time_zone
+      from generate_series(0, ${SIZES.dailyGuilds - 1}) g) s`;
 
 const DAILY_CHALLENGES_SQL = `
 insert into daily_challenges (guild_id, local_date, kind, channel_id, message_id, deck_id, card_id, options, correct_index, status, claimed_at, posted_at, closed_at)
@@ -193,10 +200,9 @@ select s.guild_id, d.local_date, 'scheduled', s.channel_id, (900000000000000000:
        (d.local_date + s.time::time) at time zone s.time_zone, (d.local_date + s.time::time) at time zone s.time_zone + interval '1 second',
        case when k > 0 then (d.local_date + 1 + s.time::time) at time zone s.time_zone end
 from (select ds.*, (ds.guild_id::bigint - 700000000000000001::bigint)::int as g,
-             case when to_char(${NOW_SQL} at time zone ds.time_zone, 'HH24:MI') >= ds.time
-                  then (${NOW_SQL} at time zone ds.time_zone)::date else (${NOW_SQL} at time zone ds.time_zone)::date - 1 end as last_date
+             ${LAST_DATE_SQL('ds.time_zone', 'ds.time')} as last_date
       from daily_settings ds) s
-cross join generate_series(0, ${SIZES.challengesPerGuild - 1}) k
+cross join generate_series(0, case when s.g < ${SIZES.historyGuilds} then ${SIZES.challengesPerGuild - 1} else 1 end) k
 cross join lateral (select s.last_date - k as local_date) d
 cross join lateral (select ((s.g * 31 + k * 17) % ${CARDS}) as ci) c
 order by s.guild_id, d.local_date`;
@@ -284,7 +290,7 @@ export async function fill(sql: Sql, log: Log): Promise<void> {
   await step(log, 'member_stats from the ledger', () => sql.unsafe(MEMBER_STATS_SQL));
   await step(log, `daily_settings: ${SIZES.dailyGuilds.toLocaleString('en')} guilds`, () => sql.unsafe(DAILY_SETTINGS_SQL));
   await withIndexesDeferred(sql, 'member_period_points', () => step(log, 'member_period_points from the ledger', () => sql.unsafe(PERIOD_POINTS_SQL)));
-  await withIndexesDeferred(sql, 'daily_challenges', () => step(log, 'daily_challenges: 30 per guild', () => sql.unsafe(DAILY_CHALLENGES_SQL)));
+  await withIndexesDeferred(sql, 'daily_challenges', () => step(log, `daily_challenges: ${SIZES.challengesPerGuild} per guild for ${SIZES.historyGuilds.toLocaleString('en')}, 2 for the others`, () => sql.unsafe(DAILY_CHALLENGES_SQL)));
   await withIndexesDeferred(sql, 'card_memory', async () => {
     await step(log, `card_memory: ${SIZES.srsMembers.toLocaleString('en')} members × 10–30 cards`, () => sql.unsafe(CARD_MEMORY_SQL));
     await step(log, 'card_memory: two members × 5,000 cards', () => sql.unsafe(TARGET_MEMORY_SQL));

@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite as PGliteOnThread, type PGlite } from '@electric-sql/pglite';
 import type { Logger, SQL } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
@@ -11,6 +11,7 @@ import { MIGRATIONS_DIR } from '../paths.js';
 import { boundedPglite, boundedPostgres } from './bounded-client.js';
 import { initialiseLockedDir, lockPgliteDir, type PgliteLock } from './pglite-lock.js';
 import { withPreparedStatements } from './pglite-prepared.js';
+import { asPglite, openPgliteWorker } from './pglite-worker.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -69,6 +70,8 @@ export interface OpenOptions {
   poolSize?: number;
   /** Apply pending migrations before returning. */
   migrate?: boolean;
+  /** With a PGlite directory: run it on this thread instead of a worker thread (PGLITE_WORKER=off). */
+  pgliteOnThisThread?: boolean;
   /** Called with every statement sent (tests count round trips with it). */
   onQuery?: (query: string) => void;
   /** The client-side deadline of one call (default DB_CALL_TIMEOUT_MS). */
@@ -100,20 +103,24 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   } else {
     await mkdir(target.pgliteDir, { recursive: true });
     lock = await lockPgliteDir(target.pgliteDir);
-    await initialiseLockedDir(target.pgliteDir, async (fresh) => (await PGlite.create(fresh)).close()).catch((error: unknown) => {
-      lock?.release();
+    try {
+      await initialiseLockedDir(target.pgliteDir, async (fresh) => (await PGliteOnThread.create(fresh)).close());
+      // Off the bot's thread: PGlite's statements run in WebAssembly and would hold up the gateway.
+      pglite = opts.pgliteOnThisThread ? new PGliteOnThread(target.pgliteDir) : asPglite(await openPgliteWorker(target.pgliteDir));
+    } catch (error) {
+      lock.release();
       throw error;
-    });
-    pglite = new PGlite(target.pgliteDir);
+    }
   }
   await pglite.waitReady.catch((error: unknown) => {
     lock?.release();
     throw error;
   });
-  const prepared = withPreparedStatements(pglite);
+  // In the worker, statements are prepared where PGlite runs (see pglite-worker.ts).
+  const client = 'worker' in pglite ? pglite : withPreparedStatements(pglite);
   // Migrations may take longer than one call's deadline; they run before the bot answers anyone.
-  if (opts.migrate) await migratePglite(drizzlePglite({ client: prepared, casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
-  const db = drizzlePglite({ client: boundedPglite(prepared, callTimeoutMs), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
+  if (opts.migrate) await migratePglite(drizzlePglite({ client, casing: 'snake_case' }), { migrationsFolder: MIGRATIONS_DIR });
+  const db = drizzlePglite({ client: boundedPglite(client, callTimeoutMs), schema, casing: 'snake_case', logger: queryLogger(opts) }) as unknown as Db;
   return {
     db,
     kind: 'pglite',

@@ -136,7 +136,9 @@ export const memberStats = pgTable(
 );
 
 /** A guild's daily challenge: where and when it posts, and whether a failure paused it. */
-export const dailySettings = pgTable('daily_settings', {
+export const dailySettings = pgTable(
+  'daily_settings',
+  {
   guildId: text().primaryKey(),
   channelId: text().notNull(),
   /** `HH:MM`, 24-hour, in `timeZone`. */
@@ -153,7 +155,14 @@ export const dailySettings = pgTable('daily_settings', {
   lastErrorAt: at(),
   updatedBy: text().notNull(),
   updatedAt: at().notNull(),
-});
+  /**
+   * When the scheduler next has to look at this guild (nextDueAt in domain/daily-schedule), kept by
+   * setup and each post: a tick reads only the guilds due, not every configured one. Null: never.
+   */
+  nextDueAt: at(),
+  },
+  (t) => [index('daily_settings_next_due_idx').on(t.nextDueAt).where(sql`${t.nextDueAt} is not null`)],
+);
 
 /**
  * One posted (or being posted) daily challenge. A scheduled challenge is claimed here before it is
@@ -435,3 +444,18 @@ export const serverDeckVersions = pgTable('server_deck_versions', {
   guildId: text().primaryKey(),
   version: bigint({ mode: 'number' }).notNull(),
 });
+
+/**
+ * Which process last ran each gateway shard, refreshed by every scheduler tick: a second process
+ * seen on the same shard means overlapping SHARD_IDS (harmless, as the daily claims stay, but wasteful).
+ */
+export const shardHolders = pgTable(
+  'shard_holders',
+  {
+    shardCount: integer().notNull(),
+    shardId: integer().notNull(),
+    holder: text().notNull(),
+    seenAt: at().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.shardCount, t.shardId] })],
+);

@@ -59,6 +59,16 @@ export function nextDailyDate(schedule: DailySchedule, now: Date, lastChallengeD
 }
 
 /**
+ * The instant from which {@link isDailyDue} holds, for the scheduler's index: the next post's local
+ * date at the schedule's time, through {@link zonedInstant} (so DST agrees with the wall-clock rule).
+ * In the past when a post is overdue; null when the schedule never posts (disabled or paused).
+ */
+export function nextDueAt(schedule: DailySchedule, now: Date, lastChallengeDate: IsoDate | null): Date | null {
+  const date = nextDailyDate(schedule, now, lastChallengeDate);
+  return date === null ? null : zonedInstant(date, schedule.time, schedule.timeZone);
+}
+
+/**
  * The instant a local wall-clock time happens in a timezone. A time skipped by DST resolves to the
  * moment the clock jumps past it (when the challenge would post); a repeated time to its first
  * occurrence.

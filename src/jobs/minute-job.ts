@@ -4,6 +4,8 @@ import type { Logger } from '../logger.js';
 import type { DailyService } from '../services/daily-service.js';
 import type { DirectMessenger, ReviewService } from '../services/review-service.js';
 import type { RewardsService } from '../services/rewards-service.js';
+import type { ShardAssignment } from '../domain/shards.js';
+import type { ShardService } from '../services/shard-service.js';
 import { runDailyTick } from './daily-job.js';
 import { runReminderTick } from './reminder-job.js';
 
@@ -14,6 +16,10 @@ export interface MinuteJobDeps {
   rewards?: RewardsService;
   messenger: DirectMessenger;
   isReady: () => boolean;
+  /** This process's shards (undefined before it connected, or when it runs them all in one). */
+  shards?: () => ShardAssignment | undefined;
+  /** Warns about shards another process also runs. */
+  shardService?: ShardService;
   logger: Logger;
   now: () => Date;
   /** How long one tick may take (default MINUTE_TICK_TIMEOUT_MS). */
@@ -42,11 +48,24 @@ export async function runMinuteTick(deps: MinuteJobDeps, now: Date): Promise<voi
 }
 
 async function runTickParts(deps: MinuteJobDeps, now: Date): Promise<void> {
+  const shards = deps.shards?.();
+  if (shards && deps.shardService && deps.isReady()) {
+    try {
+      for (const overlap of await deps.shardService.overlaps(shards, now)) {
+        deps.logger.warn({ shard: overlap.shardId, otherProcess: overlap.holder }, 'another process also runs this shard: check SHARD_IDS (nothing posts twice, but the work is done twice)');
+      }
+    } catch (error) {
+      deps.logger.error({ err: error }, "could not record this process's shards");
+    }
+  }
   try {
-    await runDailyTick(deps, now);
+    await runDailyTick({ ...deps, shards }, now);
   } catch (error) {
     deps.logger.error({ err: error }, 'daily tick failed');
   }
+  // Direct messages belong to no guild: Discord routes them to shard 0, and so does the scheduler.
+  // The rewards sweep is exactly-once by its grant rows; one process (shard 0's) runs it for all guilds.
+  if (shards && !shards.ids.includes(0)) return;
   try {
     await runReminderTick(deps, now);
   } catch (error) {

@@ -6,11 +6,13 @@ import {
   isDailyDue,
   isDailyDueAt,
   nextDailyDate,
+  nextDueAt,
   parseDailyTime,
   zonedInstant,
   type DailySchedule,
 } from '../domain/daily-schedule.js';
 import type { Random } from '../domain/random.js';
+import type { ShardAssignment } from '../domain/shards.js';
 import { awardedPoints } from '../domain/scoring.js';
 import { review } from '../domain/srs.js';
 import { extendStudyStreak } from '../domain/streak.js';
@@ -122,15 +124,18 @@ export class DailyService {
       deckId = deck.id;
     }
     const previous = await this.daily.settings(input.guildId);
+    const startsOn = firstDailyDate(time, timeZone, input.now);
     await this.daily.saveSettings({
       guildId: input.guildId,
       channelId: input.channelId,
       time,
       timeZone,
       deckId,
-      startsOn: firstDailyDate(time, timeZone, input.now),
+      startsOn,
       updatedBy: input.userId,
       updatedAt: input.now,
+      // A challenge already posted that day is found by the tick, which then moves this on a day.
+      nextDueAt: nextDueAt({ enabled: true, paused: false, time, timeZone, startsOn }, input.now, null),
     });
     // Week and month boards follow the guild's timezone (UTC before it had one).
     if ((previous?.timeZone ?? 'UTC') !== timeZone) await this.daily.rebuildPeriodPoints(input.guildId, timeZone, input.now);
@@ -172,8 +177,8 @@ export class DailyService {
    * once, so a failing, slow or rate-limited guild never holds up the others. Also settles claims
    * left by a crash between posting and recording.
    */
-  async tick(now: Date): Promise<{ due: number; posted: number; failed: number }> {
-    const schedules = await this.daily.schedulesToCheck(now);
+  async tick(now: Date, shards?: ShardAssignment): Promise<{ due: number; posted: number; failed: number }> {
+    const schedules = await this.daily.schedulesToCheck(now, shards);
     // Local time once per timezone: thousands of guilds share a few dozen zones.
     const localNow = new Map<string, LocalTime>();
     const local = (zone: string) => localNow.get(zone) ?? localNow.set(zone, localTime(now, zone)).get(zone)!;
@@ -185,7 +190,12 @@ export class DailyService {
       try {
         if (row.last?.status === 'claimed') await this.settleStaleClaim(settings, row.last, now);
         const today = local(settings.timeZone);
-        if (!isDailyDueAt(scheduleOf(settings), today, row.lastDate)) return;
+        if (!isDailyDueAt(scheduleOf(settings), today, row.lastDate)) {
+          // Posted already (by /daily now, or a process on overlapping shards): look again when next due.
+          // Not while a claim is held: its post may still fail and be released.
+          if (row.last?.status !== 'claimed') await this.daily.setNextDue(settings.guildId, nextDueAt(scheduleOf(settings), now, row.lastDate));
+          return;
+        }
         due++;
         const result = await this.publish(settings, 'scheduled', today.date, now);
         if (result.kind === 'posted') posted++;
@@ -301,6 +311,7 @@ export class DailyService {
       this.logger.warn({ guildId: settings.guildId, challengeId: claimed.id }, 'challenge posted after its claim was taken over; deleted it again');
       return { kind: 'taken' };
     }
+    await this.daily.setNextDue(settings.guildId, nextDueAt(scheduleOf(settings), now, localDate));
     const posted = { ...claimed, status: 'open' as const, messageId, postedAt: now };
     await this.closePrevious(settings.guildId, posted.id, now);
     return { kind: 'posted', challenge: posted };
@@ -326,6 +337,7 @@ export class DailyService {
     const messageId = await this.publisher.findPosted(claim.channelId, claim.id).catch(() => undefined);
     if (messageId) {
       await this.daily.markPosted(claim.id, messageId, now);
+      await this.daily.setNextDue(settings.guildId, nextDueAt(scheduleOf(settings), now, localTime(claim.claimedAt, settings.timeZone).date));
       await this.closePrevious(settings.guildId, claim.id, now);
       this.logger.info({ guildId: settings.guildId, challengeId: claim.id }, 'recovered a challenge posted before a crash');
     } else {

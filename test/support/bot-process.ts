@@ -20,7 +20,7 @@ export const BUILT_ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
 export const SHIPPED_DECKS = path.join(REPO_ROOT, 'decks');
 
 /** Every variable src/config.ts reads: the child gets each one from us, never from this process or a .env. */
-const CONFIG_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_API_URL', 'DATABASE_URL', 'PGLITE_DIR', 'DEV_GUILD_ID', 'DECKS_DIR', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'STARTUP_TIMEOUT_MS', 'GAME_SECOND_MS', 'GAME_TICK_MS'];
+const CONFIG_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_API_URL', 'DATABASE_URL', 'PGLITE_DIR', 'DEV_GUILD_ID', 'DECKS_DIR', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'SHARD_COUNT', 'SHARD_IDS', 'SHARDS', 'SHARDING_MANAGER', 'PGLITE_WORKER', 'STARTUP_TIMEOUT_MS', 'GAME_SECOND_MS', 'GAME_TICK_MS'];
 /** Not passed on either: the test database of this process, and Node options meant for vitest. */
 const NOT_INHERITED = [...CONFIG_VARIABLES, 'TEST_DATABASE_URL', 'NODE_OPTIONS'];
 const OUTPUT_LIMIT = 512 * 1024;

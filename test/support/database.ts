@@ -1,6 +1,7 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
 import { openDatabase, type Database } from '../../src/db/client.js';
+import { asPglite, openPgliteWorker } from '../../src/db/pglite-worker.js';
 import { workerDatabaseName } from './global-setup.js';
 
 /** Which database the tests run on: the PostgreSQL server when TEST_DATABASE_URL is set, PGlite otherwise. */
@@ -14,7 +15,7 @@ export function workerDatabaseUrl(): string {
   return url.toString();
 }
 
-type Shared = { database: Promise<Database>; pglite?: PGlite };
+type Shared = { database: Promise<Database>; pglite?: Promise<PGlite> };
 const KEY = Symbol.for('deepcards.test.database');
 
 /**
@@ -24,9 +25,10 @@ const KEY = Symbol.for('deepcards.test.database');
 export function testDatabase(): Promise<Database> {
   const holder = globalThis as unknown as Record<symbol, Shared | undefined>;
   if (!holder[KEY]) {
-    const pglite = TEST_DB_KIND === 'pglite' ? new PGlite() : undefined;
+    // In memory, in a worker thread, as the bot runs it (src/db/pglite-worker.ts).
+    const pglite = TEST_DB_KIND === 'pglite' ? openPgliteWorker(undefined).then(asPglite) : undefined;
     holder[KEY] = {
-      database: pglite ? openDatabase({ pglite }, { migrate: true }) : openDatabase({ url: workerDatabaseUrl() }, { migrate: true, poolSize: 10 }),
+      database: pglite ? pglite.then((p) => openDatabase({ pglite: p }, { migrate: true })) : openDatabase({ url: workerDatabaseUrl() }, { migrate: true, poolSize: 10 }),
       ...(pglite ? { pglite } : {}),
     };
   }
@@ -41,7 +43,7 @@ export async function countingDatabase(): Promise<{ database: Database; queries:
   await testDatabase();
   const queries: string[] = [];
   const holder = globalThis as unknown as Record<symbol, Shared | undefined>;
-  const pglite = holder[KEY]?.pglite;
+  const pglite = await holder[KEY]?.pglite;
   const onQuery = (q: string) => queries.push(q);
   const database = pglite ? await openDatabase({ pglite }, { onQuery }) : await openDatabase({ url: workerDatabaseUrl() }, { poolSize: 2, onQuery });
   return { database, queries };

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
 import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
+import type { ShardAssignment } from '../../domain/shards.js';
 import type { MemoryState } from '../../domain/srs.js';
 import type { StudyStreak } from '../../domain/streak.js';
 import { memberState } from './rounds-repository.js';
@@ -30,6 +31,7 @@ interface RawScheduleRow {
   last_error_at: string | Date | null;
   updated_by: string;
   updated_at: string | Date;
+  next_due_at: string | Date | null;
   last_id: string | number | null;
   last_date: string | null;
   last_status: string | null;
@@ -181,16 +183,19 @@ export class DailyRepository {
   }
 
   /**
-   * The guilds the scheduler may have to act on at `now`, in one query: enabled and unpaused, and
-   * either holding a claim (perhaps left by a crash) or without a challenge for their local date
-   * while their local time has reached their daily time. A prefilter only, so that a tick over
-   * thousands of guilds reads few rows: isDailyDue still makes the decision on each row returned.
+   * The guilds the scheduler may have to act on at `now`, on the given shards (all when omitted):
+   * enabled, unpaused and with `next_due_at` reached, read through its index, so a tick costs what is
+   * due rather than what is configured. A guild holding a claim (perhaps left by a crash) stays due
+   * until its post is recorded. A prefilter only: isDailyDue still decides on each row returned.
    */
-  async schedulesToCheck(now: Date): Promise<ScheduleRow[]> {
+  async schedulesToCheck(now: Date, shards?: ShardAssignment): Promise<ScheduleRow[]> {
     const at = now.toISOString();
+    const onShards = shards && shards.count > 1
+      ? sql`and ((s.guild_id::bigint >> 22) % ${shards.count}) = any(${`{${shards.ids.join(',')}}`}::int[])`
+      : sql``;
     const rows = await this.database.rows<RawScheduleRow>(sql`
       select s.guild_id, s.channel_id, s.time, s.time_zone, s.deck_id, s.enabled, s.starts_on::text as starts_on,
-             s.paused_reason, s.last_error, s.last_error_at, s.updated_by, s.updated_at,
+             s.paused_reason, s.last_error, s.last_error_at, s.updated_by, s.updated_at, s.next_due_at,
              l.id as last_id, l.local_date::text as last_date, l.status as last_status, l.claimed_at as last_claimed_at,
              l.channel_id as last_channel_id
       from daily_settings s
@@ -198,10 +203,7 @@ export class DailyRepository {
         select c.id, c.local_date, c.status, c.claimed_at, c.channel_id from daily_challenges c
         where c.guild_id = s.guild_id order by c.local_date desc, c.id desc limit 1
       ) l on true
-      where s.enabled and s.paused_reason is null
-        and (l.status = 'claimed'
-             or ((l.local_date is null or l.local_date < (${at}::timestamptz at time zone s.time_zone)::date)
-                 and to_char(${at}::timestamptz at time zone s.time_zone, 'HH24:MI') >= s.time))`);
+      where s.next_due_at <= ${at}::timestamptz and s.enabled and s.paused_reason is null ${onShards}`);
     return rows.map((r) => ({
       settings: {
         guildId: r.guild_id,
@@ -216,6 +218,7 @@ export class DailyRepository {
         lastErrorAt: r.last_error_at === null ? null : new Date(r.last_error_at),
         updatedBy: r.updated_by,
         updatedAt: new Date(r.updated_at),
+        nextDueAt: r.next_due_at === null ? null : new Date(r.next_due_at),
       },
       lastDate: r.last_date,
       last:
@@ -223,6 +226,11 @@ export class DailyRepository {
           ? null
           : { id: Number(r.last_id), status: r.last_status as 'claimed' | 'open' | 'closed', claimedAt: new Date(r.last_claimed_at as string), channelId: r.last_channel_id as string },
     }));
+  }
+
+  /** Stores when the scheduler next has to look at a guild (null: never, until set up again). */
+  async setNextDue(guildId: string, at: Date | null): Promise<void> {
+    await this.database.db.update(dailySettings).set({ nextDueAt: at }).where(eq(dailySettings.guildId, guildId));
   }
 
   async lastChallenge(guildId: string): Promise<DailyChallengeRow | undefined> {

@@ -78,6 +78,8 @@ export interface FakeDiscordOptions {
   requireRegisteredCommands?: boolean;
   /** Keep at most this many recorded requests, dropping the oldest (default Infinity). */
   maxRecordedRequests?: number;
+  /** The shard count GET /gateway/bot recommends (default 1). Each guild's events go to the session holding its shard. */
+  shardCount?: number;
 }
 
 /** Input of {@link FakeDiscord.submitModal}. */
@@ -158,7 +160,7 @@ export class FakeDiscord {
   /** The bot's user. */
   readonly botUser: FakeUser;
 
-  readonly #options: Required<Omit<FakeDiscordOptions, 'token' | 'applicationId' | 'botUserId' | 'botUsername' | 'botPermissions' | 'port'>>;
+  readonly #options: Required<Omit<FakeDiscordOptions, 'token' | 'applicationId' | 'botUserId' | 'botUsername' | 'botPermissions' | 'port' | 'shardCount'>>;
   readonly #server: Server;
   readonly #store: FakeStore;
   readonly #commands: CommandStore;
@@ -173,6 +175,7 @@ export class FakeDiscord {
   readonly #events = new EventEmitter();
   #ackHeartbeats = true;
   #stopped = false;
+  #shardCount = 1;
 
   /**
    * Starts a fake on 127.0.0.1 (port 0 unless given) and resolves once it is listening.
@@ -226,7 +229,8 @@ export class FakeDiscord {
     this.#builder = new InteractionBuilder(this.#store, this.#commands);
     this.#events.setMaxListeners(0);
     this.#gateway = new FakeGateway(this.#gatewayHost());
-    this.#rest = new RestApi(this.#restContext());
+    this.#shardCount = options.shardCount ?? 1;
+    this.#rest = new RestApi(Object.assign(this.#restContext(), { shardCount: () => this.#shardCount }));
     server.on('request', (req, res) => this.#rest.handle(req, res));
     server.on('upgrade', (req, socket, head: Buffer) => this.#gateway.handleUpgrade(req, socket, head));
   }
@@ -293,6 +297,28 @@ export class FakeDiscord {
   /** Every gateway connection so far, oldest first. */
   connections(): GatewayConnectionInfo[] {
     return this.#gateway.connections();
+  }
+
+  /** The shard ids held by ready gateway connections, ascending. */
+  activeShards(): number[] {
+    return this.#gateway.activeShards();
+  }
+
+  /** Changes the shard count GET /gateway/bot recommends from now on. */
+  setShardCount(count: number): void {
+    this.#shardCount = count;
+  }
+
+  /** Resolves once ready connections hold every one of `shards`. */
+  waitForShards(shards: readonly number[], timeoutMs = 10_000): Promise<number[]> {
+    return this.#waitUntil(
+      () => {
+        const held = this.#gateway.activeShards();
+        return shards.every((id) => held.includes(id)) ? held : undefined;
+      },
+      timeoutMs,
+      () => `ready connections holding shards ${shards.join(', ')} (held: ${this.#gateway.activeShards().join(', ') || 'none'})`,
+    );
   }
 
   /** Resolves when a bot is connected and ready (immediately if one already is). */

@@ -155,13 +155,23 @@ export class FakeGateway {
     return this.#connections.map((c) => ({ ...c.info }));
   }
 
-  /** The newest open, ready connection: the one that receives interactions. */
-  #active(): Connection | undefined {
+  /**
+   * The newest open, ready connection: the one that receives interactions. Given a guild (or null for
+   * a DM), only a connection whose shard holds it: `(guild_id >> 22) % count`, DMs on shard 0.
+   */
+  #active(guildId?: string | null): Connection | undefined {
     for (let i = this.#connections.length - 1; i >= 0; i -= 1) {
       const c = this.#connections[i];
-      if (c && c.info.ready && c.open && c.session) return c;
+      if (!c || !c.info.ready || !c.open || !c.session) continue;
+      if (guildId === undefined || holds(c.info.shard, guildId)) return c;
     }
     return undefined;
+  }
+
+  /** The shard ids held by open, ready connections, ascending. */
+  activeShards(): number[] {
+    const held = this.#connections.filter((c) => c.info.ready && c.open && c.session).map((c) => c.info.shard[0]);
+    return [...new Set(held)].sort((a, b) => a - b);
   }
 
   activeConnection(): GatewayConnectionInfo | undefined {
@@ -171,7 +181,7 @@ export class FakeGateway {
 
   /** Dispatches to the active connection; returns the send time and connection id, or undefined if no bot is connected. */
   dispatchToActive(t: string, d: unknown): { sentAt: number; connectionId: number } | undefined {
-    const c = this.#active();
+    const c = this.#active(routeOf(t, d));
     if (!c) return undefined;
     return { sentAt: c.dispatch(t, d), connectionId: c.info.id };
   }
@@ -185,7 +195,8 @@ export class FakeGateway {
       if (!c.info.ready || !c.open || !c.session) continue;
       if (intent !== 0 && (c.info.intents & intent) === 0) continue;
       const d = build(c.info);
-      if (d !== undefined) c.dispatch(t, d);
+      const guildId = routeOf(t, d);
+      if (d !== undefined && (guildId === undefined || holds(c.info.shard, guildId))) c.dispatch(t, d);
     }
   }
 
@@ -384,4 +395,22 @@ export class FakeGateway {
 function onShard(guildId: string, shard: [number, number]): boolean {
   if (shard[1] <= 1 || !/^\d+$/.test(guildId)) return true;
   return Number((BigInt(guildId) >> 22n) % BigInt(shard[1])) === shard[0];
+}
+
+/** A connection holds a guild's events when the guild is on its shard; DMs (null) go to shard 0. */
+function holds(shard: [number, number], guildId: string | null): boolean {
+  return guildId === null ? shard[0] === 0 : onShard(guildId, shard);
+}
+
+/**
+ * The guild a dispatch belongs to, as Discord routes it to a shard: `guild_id`, or the guild itself
+ * for GUILD_CREATE/UPDATE/DELETE; null for a DM (shard 0); undefined for events of no guild.
+ */
+function routeOf(t: string, d: unknown): string | null | undefined {
+  if (typeof d !== 'object' || d === null) return undefined;
+  const payload = d as JsonObject;
+  if (typeof payload.guild_id === 'string') return payload.guild_id;
+  if ((t === 'GUILD_CREATE' || t === 'GUILD_UPDATE' || t === 'GUILD_DELETE') && typeof payload.id === 'string') return payload.id;
+  if (t === 'INTERACTION_CREATE' || t.startsWith('MESSAGE_') || t.startsWith('CHANNEL_')) return null;
+  return undefined;
 }

@@ -1,6 +1,7 @@
 // Public entry point of the fake Discord used by tests, the offline demo and the latency benchmark.
 
 export { FakeDiscord } from './fake-discord.js';
+export { snowflakeOnShard } from './snowflake.js';
 export type { FakeDiscordEvents, FakeDiscordOptions, InteractionResult, ModalSubmitInput } from './fake-discord.js';
 export { modalTextInputs } from './modals.js';
 export type { ModalTextInput } from './modals.js';

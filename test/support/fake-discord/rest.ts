@@ -65,6 +65,8 @@ export interface RestContext {
     callbackDeadlineMs: number;
   };
   gatewayUrl(): string;
+  /** The shard count GET /gateway/bot recommends (1 unless a test sets more). */
+  shardCount?(): number;
   recordStart(req: RecordedRequest): void;
   recordEnd(req: RecordedRequest): void;
   acknowledged(rec: InteractionRecord): void;
@@ -288,8 +290,9 @@ export class RestApi {
     r('GET', '/gateway/bot', () =>
       json({
         url: this.ctx.gatewayUrl(),
-        shards: 1,
-        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: 1 },
+        shards: this.ctx.shardCount?.() ?? 1,
+        // As for large bots, shards may identify at once (discord.js otherwise waits 5 s between them).
+        session_start_limit: { total: 1000, remaining: 999, reset_after: 14_400_000, max_concurrency: this.ctx.shardCount?.() ?? 1 },
       }),
     );
     r('GET', '/users/@me', () =>

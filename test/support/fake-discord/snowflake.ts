@@ -16,3 +16,8 @@ export function snowflakeTimestamp(id: string): number | undefined {
   if (!/^\d{17,20}$/.test(id)) return undefined;
   return Number((BigInt(id) >> 22n) + DISCORD_EPOCH);
 }
+
+/** A snowflake-shaped guild id (18 digits) that Discord routes to `shard` of `count`: `(id >> 22) % count`. */
+export function snowflakeOnShard(shard: number, count: number, n = 0): string {
+  return ((100_000_000_000n + BigInt(n * count + shard)) << 22n).toString();
+}
