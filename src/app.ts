@@ -1,4 +1,5 @@
 import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
+import { sql } from 'drizzle-orm';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
@@ -16,7 +17,10 @@ import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
 import { registerCommands } from './discord/register-commands.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
+import { trackGateway } from './discord/gateway-status.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
+import { metrics } from './metrics.js';
+import { HealthService } from './services/health-service.js';
 import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
@@ -45,6 +49,8 @@ export interface App {
   router: InteractionRouter;
   context: BotContext;
   state: BotStateRepository;
+  /** Readiness for /readyz: the gateway and the database. */
+  health: HealthService;
   /** Logs in and resolves once the gateway session is ready and commands are registered. */
   start(token: string): Promise<void>;
   /** Runs one scheduler tick now (daily challenge, then review reminders). */
@@ -99,6 +105,13 @@ export function createApp(deps: AppDeps): App {
   client.on(Events.InteractionCreate, (interaction: Interaction) => void router.handle(interaction));
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
+  const gateway = trackGateway(client, deps.logger.child({ feature: 'gateway' }));
+  metrics.watchGateway({ up: () => gateway().connected, pingMs: () => client.ws.ping, guilds: () => client.guilds.cache.size });
+  const health = new HealthService({
+    gateway,
+    pingDatabase: async () => void (await deps.database.rows(sql`select 1`)),
+    logger: deps.logger.child({ feature: 'health' }),
+  });
 
   const jobDeps = {
     daily,
@@ -115,7 +128,9 @@ export function createApp(deps: AppDeps): App {
     router,
     context,
     state,
+    health,
     async start(token) {
+      health.start();
       const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
       await client.login(token);
       await ready;
@@ -142,6 +157,7 @@ export function createApp(deps: AppDeps): App {
     },
     tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
+      health.stop();
       await job?.stop();
       daily.stop();
       await router.drain(timeoutMs);

@@ -2,6 +2,7 @@ import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['pretty', 'json'] as const;
 
 const optionalString = z
   .string()
@@ -36,6 +37,19 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_FORMATS, { error: `one of ${LOG_FORMATS.join(', ')}` }))
+    .optional(),
+  HTTP_PORT: z.coerce
+    .number({ error: 'a port number (0 turns the HTTP server off)' })
+    .int('a whole port number')
+    .min(0, 'at least 0 (0 turns the HTTP server off)')
+    .max(65_535, 'at most 65535')
+    .default(8080),
+  HTTP_HOST: optionalString.default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'a whole number of milliseconds' })
     .int('a whole number of milliseconds')
@@ -45,6 +59,7 @@ const envSchema = z.object({
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The bot's whole configuration, read once from the environment. */
 export interface Config {
@@ -58,6 +73,11 @@ export interface Config {
   /** The last deck folder, where `decks:import` writes new decks. */
   decksDir: string;
   logLevel: LogLevel;
+  /** pretty (pino-pretty, for people) or json (one object a line, for log collectors). */
+  logFormat: LogFormat;
+  /** The health and metrics server's port; 0 when it is off. */
+  httpPort: number;
+  httpHost: string;
   shutdownTimeoutMs: number;
 }
 
@@ -72,7 +92,7 @@ export class ConfigError extends Error {
  * Parses configuration from an environment object. Every problem is collected as one line naming the
  * variable and what it expects. The token's value never appears in a message.
  */
-export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean } = {}): Config {
+export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean; isTTY?: boolean } = {}): Config {
   // An empty variable (as .env.example leaves optional ones) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = envSchema.safeParse(given);
@@ -97,6 +117,9 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDirs: splitDirs(data.DECKS_DIR),
     decksDir: splitDirs(data.DECKS_DIR).at(-1) ?? './decks',
     logLevel: data.LOG_LEVEL,
+    logFormat: data.LOG_FORMAT ?? (opts.isTTY ? 'pretty' : 'json'),
+    httpPort: data.HTTP_PORT,
+    httpHost: data.HTTP_HOST,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
   };
 }
@@ -113,7 +136,7 @@ function splitDirs(value: string): string[] {
 export function loadConfig(opts: { requireToken?: boolean } = {}): Config {
   loadDotenv({ quiet: true });
   try {
-    return parseConfig(process.env, opts);
+    return parseConfig(process.env, { ...opts, isTTY: process.stdout.isTTY });
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);

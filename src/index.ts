@@ -2,10 +2,11 @@ import { createApp } from './app.js';
 import { loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { DeckValidationError, formatProblem, loadDecks } from './decks/loader.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
 
 const config = loadConfig({ requireToken: true });
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFormat);
 
 async function main(): Promise<void> {
   const startedAt = Date.now();
@@ -24,6 +25,10 @@ async function main(): Promise<void> {
   logger.info({ database: database.kind, decks: decks.length, cards: decks.reduce((n, d) => n + d.cards.length, 0) }, 'database migrated and decks loaded');
 
   const app = createApp({ config, database, decks, logger });
+  const http: HttpServer | undefined =
+    config.httpPort > 0
+      ? await startHttpServer({ host: config.httpHost, port: config.httpPort, readiness: () => app.health.readiness(), logger: logger.child({ feature: 'http' }) })
+      : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -37,6 +42,7 @@ async function main(): Promise<void> {
     force.unref();
     try {
       await app.stop(Math.max(100, config.shutdownTimeoutMs - 1500));
+      await http?.close();
       await database.close();
     } catch (error) {
       logger.error({ err: error }, 'error during shutdown');

@@ -7,7 +7,7 @@ import { registerCommands } from '../discord/register-commands.js';
 import { createLogger } from '../logger.js';
 
 const config = loadConfig({ requireToken: true });
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFormat);
 const rest = new REST(config.discordApiUrl ? { api: config.discordApiUrl } : {}).setToken(config.discordToken ?? '');
 const app = (await rest.get('/applications/@me')) as { id: string };
 const database = await openDatabase(config.databaseUrl ? { url: config.databaseUrl } : { pgliteDir: config.pgliteDir }, { migrate: true });

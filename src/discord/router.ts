@@ -14,6 +14,7 @@ import { handleGrade, handleNext, handleReveal, GONE_TEXT } from './components/q
 import type { BotContext } from './context.js';
 import { parseCustomId, type CustomId } from './custom-id.js';
 import { ACKNOWLEDGE_AFTER_MS, guardDeadline } from './deadline.js';
+import { observeInteraction, outcomeOf } from './interaction-metrics.js';
 import { NO_MENTIONS } from './render/common.js';
 
 export type ButtonHandlers = {
@@ -60,12 +61,15 @@ export class InteractionRouter {
   }
 
   async handle(interaction: Interaction): Promise<void> {
-    if (!this.accepting) return;
+    const done = observeInteraction(interaction, this.commands);
+    if (!this.accepting) return done('refused');
     this.inFlight++;
     const stopGuard = interaction.isButton() || interaction.isChatInputCommand() ? guardDeadline(interaction, this.acknowledgeAfterMs, this.isEphemeral(interaction)) : undefined;
     try {
       await this.dispatch(interaction);
+      done('ok');
     } catch (error) {
+      done(outcomeOf(error));
       await this.fail(interaction, error);
     } finally {
       stopGuard?.();
