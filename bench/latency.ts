@@ -26,7 +26,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import ts from 'typescript';
-import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
+import { BUILT_ENTRY, createBotDatabase, pickFreePort, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
@@ -160,7 +160,8 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
         bot = await startBot({ fake, env, args: [INSPECT, '--import', 'tsx', ...extra, 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
         const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
-        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn' };
+        // The health and metrics server on, as in production (an earlier build ignores HTTP_PORT).
+        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn', HTTP_PORT: String(await pickFreePort()) };
         bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
       }
       return { bot, ms: Date.now() - at };

@@ -45,6 +45,7 @@ describe(`health, readiness and metrics over HTTP, on ${E2E_DB_KIND}`, () => {
   let db: BotDatabase;
   let proxy: TcpProxy | undefined;
   let bot: BotProcess | undefined;
+  let starting: Promise<BotProcess> | undefined;
   let port: number;
   let guild: FakeGuild;
   let channel: FakeChannel;
@@ -57,6 +58,8 @@ describe(`health, readiness and metrics over HTTP, on ${E2E_DB_KIND}`, () => {
     port = await pickFreePort();
   });
   afterAll(async () => {
+    // A start that outlived its test (a timeout) still ends here.
+    bot ??= await starting?.catch(() => undefined);
     bot?.kill();
     await bot?.exited;
     await proxy?.stop();
@@ -75,7 +78,7 @@ describe(`health, readiness and metrics over HTTP, on ${E2E_DB_KIND}`, () => {
       url.port = String(proxy.port);
       env = { DATABASE_URL: url.toString() };
     }
-    const starting = startBot({ fake, env: { ...env, HTTP_PORT: String(port) }, timeoutMs: 45_000 });
+    starting = startBot({ fake, env: { ...env, HTTP_PORT: String(port) }, timeoutMs: 45_000 });
     const early = await poll(port, '/readyz', (a) => a.status !== 0, 30_000);
     expect(early.status).toBe(503);
     expect(JSON.parse(early.body)).toMatchObject({ ready: false, gateway: expect.stringMatching(/^not connected yet since \d{4}-/) });
