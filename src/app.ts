@@ -15,6 +15,7 @@ import { COMMANDS } from './discord/commands/index.js';
 import type { BotContext } from './discord/context.js';
 import { DiscordChallengePublisher } from './discord/daily-publisher.js';
 import { DiscordDirectMessenger } from './discord/direct-messenger.js';
+import { inviteUrl } from './discord/invite.js';
 import { registerCommands } from './discord/register-commands.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
 import { trackGateway } from './discord/gateway-status.js';
@@ -135,6 +136,10 @@ export function createApp(deps: AppDeps): App {
       await client.login(token);
       await ready;
       deps.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+      if (client.guilds.cache.size === 0) {
+        const url = inviteUrl(client.application?.id ?? client.user?.id ?? '');
+        deps.logger.info({ invite: url }, `the bot is in no server yet: invite it with ${url}`);
+      }
       try {
         await registerCommands({
           rest: client.rest,
