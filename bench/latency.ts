@@ -19,6 +19,8 @@
 // "--cpu-prof --cpu-prof-dir=/tmp/prof", or bench/support/interaction-trace.ts for where the time of each
 // answer goes). BENCH_BOT_ENTRY: another build's
 // dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
+// BENCH_BEFORE_ENTRY: such a build run as two more bots (`pglite-before`, `postgres-before`) beside the
+// current ones, taking turns with them, so before and after are measured in the same run.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -65,13 +67,17 @@ const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
-type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres';
+type Target = 'floor' | 'floor-write' | 'pglite' | 'postgres' | 'pglite-before' | 'postgres-before';
 const TARGET_NAME: Record<Target, string> = {
   floor: 'floor bot',
   'floor-write': 'floor bot + one durable insert',
   pglite: 'deepcards · PGlite',
   postgres: 'deepcards · PostgreSQL',
+  'pglite-before': 'before · PGlite',
+  'postgres-before': 'before · PostgreSQL',
 };
+/** BENCH_BEFORE_ENTRY: an earlier build's dist/src/index.js, run beside the current one in the same run (bots `*-before`). */
+const beforeEntry = process.env.BENCH_BEFORE_ENTRY;
 
 interface Result {
   target: Target;
@@ -159,7 +165,7 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
         const env = { ...floorEnv, ...traceEnv };
         bot = await startBot({ fake, env, args: [INSPECT, '--import', 'tsx', ...extra, 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
-        const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
+        const entry = kind.endsWith('-before') && beforeEntry ? beforeEntry : process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
         // The health and metrics server on, as in production (an earlier build ignores HTTP_PORT).
         const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn', HTTP_PORT: String(await pickFreePort()) };
         bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
@@ -489,8 +495,9 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write';
-  const kinds = (['floor', 'floor-write', 'pglite', 'postgres'] as const).filter((k) => wanted(k) && (!onPostgres(k) || 'url' in pg));
+  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'postgres-before' || k === 'floor-write';
+  const targets: Target[] = ['floor', 'floor-write', 'pglite', 'postgres', ...(beforeEntry ? (['pglite-before', 'postgres-before'] as const) : [])];
+  const kinds = targets.filter((k) => wanted(k) && (!onPostgres(k) || 'url' in pg));
   const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
   const tracePreload = traceDir ? buildTracePreload() : undefined;
   let results: Result[] = [];

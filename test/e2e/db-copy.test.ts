@@ -65,7 +65,7 @@ describe.skipIf(!serverUrl)('db:copy from PGlite to PostgreSQL', () => {
 
   test('GIVEN a history on PGlite THEN db:copy moves it to an empty PostgreSQL, the bot runs there with the same /stats, and a second copy is refused', async () => {
     const [ada, ben, cyd] = members as [FakeMember, FakeMember, FakeMember];
-    bots.push(await startBot({ fake, env: source.env }));
+    bots.push(await startBot({ fake, env: source.env, timeoutMs: 60_000 }));
     for (const [user, grade] of [[ada, 'Good'], [ben, 'Easy'], [ada, 'Again']] as const) {
       const card = messageOf(await command(user, 'quiz', { deck: 'cnn' }));
       await press(user, messageOf(await press(user, card, 'Reveal answer')), grade);
@@ -98,7 +98,7 @@ describe.skipIf(!serverUrl)('db:copy from PGlite to PostgreSQL', () => {
     expect(Number(pgPoints?.points)).toBeGreaterThan(10);
 
     // The commands' registration hash came along, so the bot on PostgreSQL registers nothing anew.
-    bots.push(await startBot({ fake, env: target.env, expectRegistration: false }));
+    bots.push(await startBot({ fake, env: target.env, expectRegistration: false, timeoutMs: 60_000 }));
     expect(await allStats()).toEqual(before);
     // Identity sequences came along too: new rows do not collide with copied ones.
     const card = messageOf(await command(cyd, 'quiz', { deck: 'cnn' }));

@@ -54,7 +54,7 @@ describe('the invite URL', () => {
   });
 
   test('GIVEN the bot starts in no server THEN it logs the same invite URL once', async () => {
-    const bot = await startBot({ fake, env: db.env });
+    const bot = await startBot({ fake, env: db.env, timeoutMs: 60_000 });
     await bot.stop();
     const lines = bot.output().split('\n').filter((l) => l.includes('invite it with'));
     expect(lines).toHaveLength(1);
