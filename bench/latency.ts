@@ -21,6 +21,8 @@
 // points roles that the studiers cross during the measured rounds, so roles are given while grades are measured);
 // postgres-rewards runs only when asked for. BENCH_BOT_ENTRY: another build's
 // dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
+// BENCH_BEFORE_ENTRY: such a build run as two more bots (`pglite-before`, `postgres-before`) beside the
+// current ones, taking turns with them, so before and after are measured in the same run.
 
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -28,7 +30,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import ts from 'typescript';
-import { BUILT_ENTRY, createBotDatabase, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
+import { BUILT_ENTRY, createBotDatabase, pickFreePort, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../test/support/bot-process.js';
 import { FakeDiscord, type FakeMember, type InteractionResult } from '../test/support/fake-discord/index.js';
 import type { StoredMessage } from '../test/support/fake-discord/types.js';
 import { writeSection } from './support/benchmarks-doc.js';
@@ -69,7 +71,7 @@ type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
 /** `pglite-thread`: the bot with PGLITE_WORKER=off, PGlite on its own thread (as before the worker). */
-type Target = 'floor' | 'floor-write' | 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-rewards';
+type Target = 'floor' | 'floor-write' | 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-rewards' | 'pglite-before' | 'postgres-before';
 const TARGET_NAME: Record<Target, string> = {
   floor: 'floor bot',
   'floor-write': 'floor bot + one durable insert',
@@ -77,10 +79,14 @@ const TARGET_NAME: Record<Target, string> = {
   'pglite-thread': 'deepcards · PGlite on the bot thread',
   postgres: 'deepcards · PostgreSQL',
   'postgres-rewards': 'deepcards · PostgreSQL + role rewards',
+  'pglite-before': 'before · PGlite',
+  'postgres-before': 'before · PostgreSQL',
 };
 /** postgres-rewards: a points role every REWARD_STEP points up to REWARD_ROLES × REWARD_STEP, crossed while grades are measured. */
 const REWARD_ROLES = 20;
 const REWARD_STEP = quick ? 2 : 5;
+/** BENCH_BEFORE_ENTRY: an earlier build's dist/src/index.js, run beside the current one in the same run (bots `*-before`). */
+const beforeEntry = process.env.BENCH_BEFORE_ENTRY;
 
 interface Result {
   target: Target;
@@ -173,8 +179,9 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
         const env = { ...floorEnv, ...traceEnv };
         bot = await startBot({ fake, env, args: [INSPECT, '--import', 'tsx', ...extra, 'bench/floor-bot.ts'], expectRegistration: false, readyLine: 'floor-bot ready' });
       } else {
-        const entry = process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
-        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn', PGLITE_WORKER: kind === 'pglite-thread' ? 'off' : 'on' };
+        const entry = kind.endsWith('-before') && beforeEntry ? beforeEntry : process.env.BENCH_BOT_ENTRY || BUILT_ENTRY;
+        // The health and metrics server on, as in production (an earlier build ignores HTTP_PORT).
+        const env = { ...db?.env, ...traceEnv, LOG_LEVEL: 'warn', HTTP_PORT: String(await pickFreePort()), PGLITE_WORKER: kind === 'pglite-thread' ? 'off' : 'on' };
         bot = await startBot({ fake, env, timeoutMs: 60_000, args: [INSPECT, ...extra, entry] });
       }
       return { bot, ms: Date.now() - at };
@@ -525,11 +532,10 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'floor-write' || k === 'postgres-rewards';
+  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'postgres-before' || k === 'floor-write' || k === 'postgres-rewards';
+  const targets: Target[] = ['floor', 'floor-write', 'pglite', 'pglite-thread', 'postgres', 'postgres-rewards', ...(beforeEntry ? (['pglite-before', 'postgres-before'] as const) : [])];
   // The opt-in targets (pglite-thread, postgres-rewards) run only when --only names them.
-  const kinds = (['floor', 'floor-write', 'pglite', 'pglite-thread', 'postgres', 'postgres-rewards'] as const).filter(
-    (k) => wanted(k) && ((k !== 'postgres-rewards' && k !== 'pglite-thread') || only !== undefined) && (!onPostgres(k) || 'url' in pg),
-  );
+  const kinds = targets.filter((k) => wanted(k) && ((k !== 'postgres-rewards' && k !== 'pglite-thread') || only !== undefined) && (!onPostgres(k) || 'url' in pg));
   const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
   const tracePreload = traceDir ? buildTracePreload() : undefined;
   let results: Result[] = [];

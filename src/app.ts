@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { Client, Events, GatewayIntentBits, Options, type Interaction } from 'discord.js';
 import { assignShards, describeShards, type ShardAssignment, type ShardPlan } from './domain/shards.js';
 import { fetchRecommendedShards } from './discord/shards.js';
+import { sql } from 'drizzle-orm';
 import type { ScheduledTask } from 'node-cron';
 import type { Config } from './config.js';
 import { LOCKS, withAdvisoryLock } from './db/advisory-lock.js';
@@ -29,11 +30,15 @@ import { DiscordDirectMessenger } from './discord/direct-messenger.js';
 import { watchGateway } from './discord/gateway-watch.js';
 
 import { DiscordGamePublisher } from './discord/game-publisher.js';
+import { inviteUrl } from './discord/invite.js';
 import { registerCommands } from './discord/register-commands.js';
 import { DiscordRoleGateway } from './discord/role-gateway.js';
 import { BUTTONS, InteractionRouter } from './discord/router.js';
 import { scheduleGameTick, type GameTick } from './jobs/game-job.js';
+import { trackGateway } from './discord/gateway-status.js';
 import { runMinuteTick, scheduleMinuteJob } from './jobs/minute-job.js';
+import { metrics } from './metrics.js';
+import { HealthService } from './services/health-service.js';
 import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
 import { DEFAULT_GAME_OPTIONS, GameService } from './services/game-service.js';
@@ -74,6 +79,8 @@ export interface App {
   state: BotStateRepository;
   /** The shards this process connects, known once started. */
   shards(): ShardAssignment | undefined;
+  /** Readiness for /readyz: the gateway and the database. */
+  health: HealthService;
   /** Logs in and resolves once the gateway session is ready and commands are registered. */
   start(token: string): Promise<void>;
   /** Runs one scheduler tick now (daily challenge, then review reminders). */
@@ -151,6 +158,13 @@ export function createApp(deps: AppDeps): App {
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
   const stopWatchingGateway = watchGateway(client, deps.logger.child({ feature: 'gateway' }));
+  const gateway = trackGateway(client, deps.logger.child({ feature: 'gateway' }));
+  metrics.watchGateway({ up: () => gateway().connected, pingMs: () => client.ws.ping, guilds: () => client.guilds.cache.size });
+  const health = new HealthService({
+    gateway,
+    pingDatabase: async () => void (await deps.database.rows(sql`select 1`)),
+    logger: deps.logger.child({ feature: 'health' }),
+  });
 
   const jobDeps = {
     daily,
@@ -173,7 +187,9 @@ export function createApp(deps: AppDeps): App {
     context,
     state,
     shards: () => shards,
+    health,
     async start(token) {
+      health.start();
       const plan = deps.config.shards ?? { count: 'auto', ids: 'all', managed: false };
       client.rest.setToken(token);
       shards = assignShards(plan, plan.count === 'auto' ? await fetchRecommendedShards(client.rest) : plan.count);
@@ -184,6 +200,10 @@ export function createApp(deps: AppDeps): App {
       await client.login(token);
       await ready;
       deps.logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'connected to Discord');
+      if (client.guilds.cache.size === 0) {
+        const url = inviteUrl(client.application?.id ?? client.user?.id ?? '');
+        deps.logger.info({ invite: url }, `the bot is in no server yet: invite it with ${url}`);
+      }
       try {
         // With many processes starting at once, one registers and the others find the hash unchanged.
         await withAdvisoryLock(deps.database, LOCKS.registerCommands, () => registerCommands({
@@ -209,6 +229,7 @@ export function createApp(deps: AppDeps): App {
     },
     tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
+      health.stop();
       await job?.stop();
       daily.stop();
       gameTick?.stop();

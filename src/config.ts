@@ -6,6 +6,7 @@ import { projectRoot } from './paths.js';
 import { isPartial as isPartialPlan, parseShardIds, type ShardPlan } from './domain/shards.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['pretty', 'json'] as const;
 
 const optionalString = z
   .string()
@@ -40,6 +41,19 @@ const envSchema = z.object({
     .toLowerCase()
     .pipe(z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }))
     .default('info'),
+  LOG_FORMAT: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(LOG_FORMATS, { error: `one of ${LOG_FORMATS.join(', ')}` }))
+    .optional(),
+  HTTP_PORT: z.coerce
+    .number({ error: 'a port number (0 turns the HTTP server off)' })
+    .int('a whole port number')
+    .min(0, 'at least 0 (0 turns the HTTP server off)')
+    .max(65_535, 'at most 65535')
+    .default(8080),
+  HTTP_HOST: optionalString.default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_MS: z.coerce
     .number({ error: 'a whole number of milliseconds' })
     .int('a whole number of milliseconds')
@@ -92,6 +106,7 @@ const envSchema = z.object({
 });
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
+export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** The bot's whole configuration, read once from the environment. */
 export interface Config {
@@ -107,6 +122,11 @@ export interface Config {
   /** The last deck folder, where `decks:import` writes new decks. */
   decksDir: string;
   logLevel: LogLevel;
+  /** pretty (pino-pretty, for people) or json (one object a line, for log collectors). */
+  logFormat: LogFormat;
+  /** The health and metrics server's port; 0 when it is off. */
+  httpPort: number;
+  httpHost: string;
   shutdownTimeoutMs: number;
   /** How long startup keeps retrying an unreachable database before giving up. */
   startupTimeoutMs: number;
@@ -131,7 +151,7 @@ export class ConfigError extends Error {
  * Parses configuration from an environment object. Every problem is collected as one line naming the
  * variable and what it expects. The token's value never appears in a message.
  */
-export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean } & PathOrigins = {}): Config {
+export function parseConfig(env: Record<string, string | undefined>, opts: { requireToken?: boolean; isTTY?: boolean } & PathOrigins = {}): Config {
   // An empty variable (as .env.example leaves optional ones) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
   const result = envSchema.safeParse(given);
@@ -159,6 +179,9 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDirs: paths.decksDirs,
     decksDir: paths.decksDirs.at(-1) ?? paths.defaultDecksDir,
     logLevel: data.LOG_LEVEL,
+    logFormat: data.LOG_FORMAT ?? (opts.isTTY ? 'pretty' : 'json'),
+    httpPort: data.HTTP_PORT,
+    httpHost: data.HTTP_HOST,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
     startupTimeoutMs: data.STARTUP_TIMEOUT_MS,
 
@@ -234,7 +257,7 @@ export function loadConfig(opts: { requireToken?: boolean } = {}): Config {
   const root = projectRoot();
   const fromEnvFile = loadEnvFile(path.join(root, '.env'));
   try {
-    return parseConfig(process.env, { ...opts, root, fromEnvFile });
+    return parseConfig(process.env, { ...opts, root, fromEnvFile, isTTY: process.stdout.isTTY });
   } catch (error) {
     if (error instanceof ConfigError) {
       for (const problem of error.problems) process.stderr.write(`config error: ${problem}\n`);

@@ -3,12 +3,13 @@ import { loadConfig } from './config.js';
 import { exitIfPgliteInUse, PgliteInUseError } from './db/pglite-lock.js';
 import { DeckValidationError, formatProblem, loadDecks } from './decks/loader.js';
 import { RESTARTING_ANSWER_TIMEOUT_MS } from './discord/router.js';
+import { startHttpServer, type HttpServer } from './http/server.js';
 import { createLogger } from './logger.js';
 import { withDeadline } from './deadlines.js';
 import { discordStartupProblem, openDatabaseWhenReady, StartupError } from './startup.js';
 
 const config = loadConfig({ requireToken: true });
-const logger = createLogger(config.logLevel);
+const logger = createLogger(config.logLevel, config.logFormat);
 
 /** Of SHUTDOWN_TIMEOUT_MS, what closing the gateway and the database may take after the interactions are answered. */
 const CLOSE_RESERVE_MS = 1_500;
@@ -28,6 +29,10 @@ async function main(): Promise<void> {
   logger.info({ database: database.kind, decks: decks.length, cards: decks.reduce((n, d) => n + d.cards.length, 0) }, 'database migrated and decks loaded');
 
   const app = createApp({ config, database, decks, logger });
+  const http: HttpServer | undefined =
+    config.httpPort > 0
+      ? await startHttpServer({ host: config.httpHost, port: config.httpPort, readiness: () => app.health.readiness(), logger: logger.child({ feature: 'http' }) })
+      : undefined;
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -42,6 +47,7 @@ async function main(): Promise<void> {
     const signalledAt = Date.now();
     try {
       await app.stop(Math.max(100, config.shutdownTimeoutMs - RESTARTING_ANSWER_TIMEOUT_MS - CLOSE_RESERVE_MS));
+      await http?.close();
       // Every interaction is answered by now. A statement still running is abandoned: PostgreSQL rolls
       // back a transaction whose connection goes, so nothing is left half-written.
       const left = config.shutdownTimeoutMs - (Date.now() - signalledAt) - 250;

@@ -7,6 +7,7 @@ import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/p
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { metrics } from '../metrics.js';
 import { MIGRATIONS_DIR } from '../paths.js';
 import { boundedPglite, boundedPostgres } from './bounded-client.js';
 import { initialiseLockedDir, lockPgliteDir, type PgliteLock } from './pglite-lock.js';
@@ -48,7 +49,12 @@ const dialect = new PgDialect({ casing: 'snake_case' });
 function preparer(db: Db, toRows: (result: unknown) => unknown[]): Database['prepare'] {
   return <T>(name: string, query: SQL) => {
     const statement = db._.session.prepareQuery(dialect.sqlToQuery(query), undefined, name, false);
-    return async (values: Record<string, unknown>) => toRows(await statement.execute(values)) as T[];
+    return async (values: Record<string, unknown>) => {
+      const startedAt = performance.now();
+      const rows = toRows(await statement.execute(values)) as T[];
+      metrics.statement(name, (performance.now() - startedAt) / 1000);
+      return rows;
+    };
   };
 }
 

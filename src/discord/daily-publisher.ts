@@ -1,5 +1,6 @@
 import { DiscordAPIError, RESTJSONErrorCodes, type Client, type GuildTextBasedChannel } from 'discord.js';
 import { PublishError, type ChallengePublisher, type ChallengeView } from '../services/daily-service.js';
+import { metrics } from '../metrics.js';
 import { DAILY_FOOTER_PREFIX, renderChallenge } from './render/daily.js';
 
 /** Discord errors that will not go away by retrying: they pause the guild's daily challenge. */
@@ -14,11 +15,15 @@ export class DiscordChallengePublisher implements ChallengePublisher {
   constructor(private readonly client: Client) {}
 
   async post(channelId: string, view: ChallengeView): Promise<string> {
-    const channel = await this.channel(channelId);
     try {
-      return (await channel.send(renderChallenge(view))).id;
+      const channel = await this.channel(channelId);
+      const id = (await channel.send(renderChallenge(view))).id;
+      metrics.dailyPost('posted');
+      return id;
     } catch (error) {
-      throw classify(error);
+      const failure = classify(error);
+      metrics.dailyPost(failure.permanent ? 'paused' : 'failed');
+      throw failure;
     }
   }
 

@@ -34,7 +34,7 @@ export function watchGateway(client: GatewayClient, logger: Logger, warnAfterMs 
     const entry = down.get(shard);
     if (!entry || entry.warned) return;
     entry.warned = true;
-    logger.warn({ shard, code: entry.code, downMs: Date.now() - entry.since }, `gateway disconnected for more than ${Math.round(warnAfterMs / 1000)} s; interactions are not arriving`);
+    logger.warn({ shard, code: entry.code, downMs: Date.now() - entry.since }, `gateway disconnected for more than ${Math.round(warnAfterMs / 1000)} s; interactions are not arriving. Check this host's network and https://discordstatus.com; the bot keeps reconnecting by itself`);
   };
   const back = (shard: number, how: string, extra: Record<string, unknown> = {}) => {
     const entry = down.get(shard);

@@ -20,6 +20,7 @@ import { handleTypedSubmit, handleTypePrompt } from './components/typed-answer.j
 import type { BotContext } from './context.js';
 import { parseCustomId, parseModalCustomId, type CustomId, type ModalCustomId } from './custom-id.js';
 import { ACKNOWLEDGE_AFTER_MS, guardDeadline, INTERACTION_DB_BUDGET_MS } from './deadline.js';
+import { observeInteraction, outcomeOf } from './interaction-metrics.js';
 import { NO_MENTIONS } from './render/common.js';
 
 export type ButtonHandlers = {
@@ -93,6 +94,8 @@ export class InteractionRouter {
   }
 
   async handle(interaction: Interaction): Promise<void> {
+    // Measured from arrival, before guardDeadline wraps the interaction, so its deferral is seen too.
+    const done = observeInteraction(interaction, this.commands);
     const stopping = this.stopping;
     const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false };
     this.inFlight.add(entry);
@@ -103,7 +106,9 @@ export class InteractionRouter {
         : undefined;
     try {
       await runInBudget(entry.budget, () => (stopping ? this.answerRestarting(interaction) : this.dispatch(interaction)));
+      done(stopping || entry.superseded ? 'refused' : 'ok');
     } catch (error) {
+      done(entry.superseded ? 'refused' : outcomeOf(error));
       if (!entry.superseded) await this.fail(interaction, error);
     } finally {
       stopGuard?.();

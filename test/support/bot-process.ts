@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +21,27 @@ export const BUILT_ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
 export const SHIPPED_DECKS = path.join(REPO_ROOT, 'decks');
 
 /** Every variable src/config.ts reads: the child gets each one from us, never from this process or a .env. */
-const CONFIG_VARIABLES = ['DISCORD_TOKEN', 'DISCORD_API_URL', 'DATABASE_URL', 'PGLITE_DIR', 'DEV_GUILD_ID', 'DECKS_DIR', 'LOG_LEVEL', 'SHUTDOWN_TIMEOUT_MS', 'SHARD_COUNT', 'SHARD_IDS', 'SHARDS', 'SHARDING_MANAGER', 'PGLITE_WORKER', 'STARTUP_TIMEOUT_MS', 'GAME_SECOND_MS', 'GAME_TICK_MS'];
+const CONFIG_VARIABLES = [
+  'DISCORD_TOKEN',
+  'DISCORD_API_URL',
+  'DATABASE_URL',
+  'PGLITE_DIR',
+  'DEV_GUILD_ID',
+  'DECKS_DIR',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'SHUTDOWN_TIMEOUT_MS',
+  'HTTP_PORT',
+  'HTTP_HOST',
+  'SHARD_COUNT',
+  'SHARD_IDS',
+  'SHARDS',
+  'SHARDING_MANAGER',
+  'PGLITE_WORKER',
+  'STARTUP_TIMEOUT_MS',
+  'GAME_SECOND_MS',
+  'GAME_TICK_MS',
+];
 /** Not passed on either: the test database of this process, and Node options meant for vitest. */
 const NOT_INHERITED = [...CONFIG_VARIABLES, 'TEST_DATABASE_URL', 'NODE_OPTIONS'];
 const OUTPUT_LIMIT = 512 * 1024;
@@ -50,6 +71,10 @@ export interface StartBotOptions {
   env?: Record<string, string | undefined>;
   /** Node's arguments (default: the built entry point). */
   args?: string[];
+  /** Another program than Node to run with `args`, e.g. `npm` with `['start']`. */
+  command?: string;
+  /** The working directory (default: the repository). */
+  cwd?: string;
   /**
    * Wait for the bulk overwrite of the commands (PUT …/commands), as on a first start on a database
    * (default). With false — a restart with unchanged commands, which registers nothing — wait for
@@ -61,10 +86,10 @@ export interface StartBotOptions {
   timeoutMs?: number;
 }
 
-const running = new Set<ChildProcess>();
+const running = new Map<ChildProcess, () => void>();
 // A test runner that dies (or a script that throws) must not leave bots behind.
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const kill of running.values()) kill();
 });
 
 /**
@@ -85,9 +110,13 @@ export async function startBot(opts: StartBotOptions): Promise<BotProcess> {
     DEV_GUILD_ID: '',
     DECKS_DIR: SHIPPED_DECKS,
     LOG_LEVEL: 'info',
+    LOG_FORMAT: 'json',
     SHUTDOWN_TIMEOUT_MS: '5000',
     GAME_SECOND_MS: '',
     GAME_TICK_MS: '',
+    // Off unless a test asks for it (HTTP_PORT from pickFreePort()): bots running at once must not share a port.
+    HTTP_PORT: '0',
+    HTTP_HOST: '127.0.0.1',
   });
   for (const [key, value] of Object.entries(opts.env ?? {})) env[key] = value ?? '';
   const args = opts.args ?? [BUILT_ENTRY];
@@ -99,8 +128,15 @@ export async function startBot(opts: StartBotOptions): Promise<BotProcess> {
   const connectionsBefore = fake.connections().length;
   const requestsBefore = fake.requests.length;
   const startedAt = Date.now();
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  running.add(child);
+  // Another program (npm start) runs the bot as a grandchild: it gets a process group of its own, and
+  // signals go to the whole group, as a service manager sends them.
+  const group = opts.command !== undefined;
+  const child = spawn(opts.command ?? process.execPath, args, { cwd: opts.cwd ?? REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], detached: group });
+  const signal = (name: NodeJS.Signals): void => {
+    if (group && child.pid !== undefined) process.kill(-child.pid, name);
+    else child.kill(name);
+  };
+  running.set(child, () => signal('SIGKILL'));
   let output = '';
   const append = (chunk: Buffer): void => {
     output += chunk.toString();
@@ -121,23 +157,23 @@ export async function startBot(opts: StartBotOptions): Promise<BotProcess> {
   const bot: BotProcess = {
     pid: child.pid ?? -1,
     exited,
-    async stop(signal = 'SIGTERM', withinMs = 5_000) {
+    async stop(name = 'SIGTERM', withinMs = 5_000) {
       if (hasExited) return exited;
       stopRequestedAt = Date.now();
-      child.kill(signal);
+      signal(name);
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), withinMs)));
       const outcome = await Promise.race([exited, late]);
       clearTimeout(timer);
       if (outcome === 'late') {
-        child.kill('SIGKILL');
+        signal('SIGKILL');
         await exited;
-        throw new Error(`the bot (pid ${child.pid}) was still running ${withinMs} ms after ${signal}; killed it. Output:\n${output}`);
+        throw new Error(`the bot (pid ${child.pid}) was still running ${withinMs} ms after ${name}; killed it. Output:\n${output}`);
       }
       return outcome;
     },
     kill() {
-      if (!hasExited) child.kill('SIGKILL');
+      if (!hasExited) signal('SIGKILL');
     },
     output: () => output,
   };
@@ -169,6 +205,15 @@ export async function startBot(opts: StartBotOptions): Promise<BotProcess> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return bot;
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a bot's HTTP_PORT. */
+export async function pickFreePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 /** A throwaway database for bot processes. */
