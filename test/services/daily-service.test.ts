@@ -269,7 +269,8 @@ describe(`daily challenge on ${TEST_DB_KIND}`, () => {
       await new Promise((r) => setTimeout(r, interval + 400));
       const refreshes = publisher.edits.filter((e) => e.view.challenge.id === challenge.id);
       expect(refreshes.length).toBeLessThanOrEqual(Math.ceil(burst / interval) + 1);
-      for (let i = 1; i < refreshes.length; i++) expect(refreshes[i]!.at - refreshes[i - 1]!.at).toBeGreaterThanOrEqual(interval - 20);
+      // Edits are timed after each refresh's count query, whose time varies (more so through PGlite's worker on a loaded machine).
+      for (let i = 1; i < refreshes.length; i++) expect(refreshes[i]!.at - refreshes[i - 1]!.at).toBeGreaterThanOrEqual(interval - 100);
       expect(refreshes.at(-1)?.view.answered).toBe(8);
     });
   });
