@@ -63,8 +63,9 @@ export async function openDatabaseWhenReady(config: Pick<Config, 'databaseUrl' |
 
 /** The one-line reason Discord refused the bot at login, or undefined for anything unexpected. */
 export function discordStartupProblem(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | undefined)?.code;
-  if (code === 'TokenInvalid' || code === 4004) return 'DISCORD_TOKEN: Discord rejected the token (401); reset it in the developer portal (Bot → Reset Token)';
+  const { code, status } = (error ?? {}) as { code?: unknown; status?: unknown };
+  // 401 from a REST call made before the gateway login (GET /gateway/bot for SHARD_COUNT=auto).
+  if (code === 'TokenInvalid' || code === 4004 || status === 401) return 'DISCORD_TOKEN: Discord rejected the token (401); reset it in the developer portal (Bot → Reset Token)';
   if (code === 'DisallowedIntents' || code === 4014) return 'DISCORD_TOKEN: Discord refused the gateway intents this bot asks for; enable them in the developer portal (Bot → Privileged Gateway Intents)';
   return undefined;
 }
