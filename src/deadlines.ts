@@ -74,6 +74,15 @@ export function runWithBudget<T>(ms: number, work: () => Promise<T>): { budget: 
   return { budget, done: runInBudget(budget, work) };
 }
 
+/**
+ * Runs `work` outside any budget. For what an interaction starts but does not wait for, such as a
+ * timer armed for later: the timer's callback would otherwise inherit the interaction's budget and find
+ * it spent (AsyncLocalStorage follows setTimeout), so every database call it makes would fail at once.
+ */
+export function outsideBudget<T>(work: () => T): T {
+  return current.exit(work);
+}
+
 /** Ms left of the budget this code runs under, or undefined outside one. */
 export function remainingBudgetMs(): number | undefined {
   const budget = current.getStore();

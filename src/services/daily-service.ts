@@ -26,6 +26,7 @@ import type {
   DailySettingsRow,
   ScheduleRow,
 } from '../db/repositories/daily-repository.js';
+import { outsideBudget } from '../deadlines.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -350,11 +351,13 @@ export class DailyService {
     if (this.refreshTimers.has(challengeId)) return;
     const since = Date.now() - (this.lastRefresh.get(challengeId) ?? 0);
     const delay = Math.max(0, this.options.countRefreshMs - since);
-    const timer = setTimeout(() => {
-      this.refreshTimers.delete(challengeId);
-      this.lastRefresh.set(challengeId, Date.now());
-      void this.refreshCount(challengeId);
-    }, delay);
+    const timer = outsideBudget(() =>
+      setTimeout(() => {
+        this.refreshTimers.delete(challengeId);
+        this.lastRefresh.set(challengeId, Date.now());
+        void this.refreshCount(challengeId);
+      }, delay),
+    );
     timer.unref();
     this.refreshTimers.set(challengeId, timer);
   }

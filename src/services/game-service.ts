@@ -17,6 +17,7 @@ import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { Card, Deck } from '../domain/types.js';
 import type { GameClaim, GameQuestionRow, GameRepository, GameRow } from '../db/repositories/game-repository.js';
+import { outsideBudget } from '../deadlines.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { PublishError } from './daily-service.js';
@@ -320,11 +321,13 @@ export class GameService {
   private scheduleCountEdit(q: GameQuestionRow): void {
     if (this.countTimers.has(q.id) || this.stopped) return;
     const since = Date.now() - (this.lastCountEdit.get(q.id) ?? 0);
-    const timer = setTimeout(() => {
-      this.countTimers.delete(q.id);
-      this.lastCountEdit.set(q.id, Date.now());
-      void this.refreshCount(q.id);
-    }, Math.max(0, this.options.countRefreshMs - since));
+    const timer = outsideBudget(() =>
+      setTimeout(() => {
+        this.countTimers.delete(q.id);
+        this.lastCountEdit.set(q.id, Date.now());
+        void this.refreshCount(q.id);
+      }, Math.max(0, this.options.countRefreshMs - since)),
+    );
     timer.unref();
     this.countTimers.set(q.id, timer);
   }
@@ -382,10 +385,12 @@ export class GameService {
     const existing = this.timers.get(gameId);
     if (existing && existing.at <= at.getTime()) return;
     if (existing) clearTimeout(existing.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(gameId);
-      void this.advance(gameId);
-    }, Math.max(0, at.getTime() - this.options.now().getTime()));
+    const timer = outsideBudget(() =>
+      setTimeout(() => {
+        this.timers.delete(gameId);
+        void this.advance(gameId);
+      }, Math.max(0, at.getTime() - this.options.now().getTime())),
+    );
     timer.unref();
     this.timers.set(gameId, { at: at.getTime(), timer });
   }
