@@ -54,18 +54,23 @@ export class DiscordChallengePublisher implements ChallengePublisher {
     return recent.find((m) => m.author.id === this.client.user?.id && m.embeds[0]?.footer?.text.startsWith(footer))?.id;
   }
 
-  private async channel(channelId: string): Promise<GuildTextBasedChannel> {
-    let channel;
-    try {
-      channel = await this.client.channels.fetch(channelId);
-    } catch (error) {
-      throw classify(error);
-    }
-    if (!channel || !channel.isTextBased() || channel.isDMBased()) {
-      throw new PublishError(true, 'the channel was deleted or cannot hold messages');
-    }
-    return channel;
+  private channel(channelId: string): Promise<GuildTextBasedChannel> {
+    return postableChannel(this.client, channelId);
   }
+}
+
+/** A channel the bot can post in, or a PublishError saying why not (permanent when it is gone). */
+export async function postableChannel(client: Client, channelId: string): Promise<GuildTextBasedChannel> {
+  let channel;
+  try {
+    channel = await client.channels.fetch(channelId);
+  } catch (error) {
+    throw classify(error);
+  }
+  if (!channel || !channel.isTextBased() || channel.isDMBased()) {
+    throw new PublishError(true, 'the channel was deleted or cannot hold messages');
+  }
+  return channel;
 }
 
 export function classify(error: unknown): PublishError {

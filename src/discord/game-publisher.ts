@@ -1,7 +1,6 @@
 import { Routes, type Client, type GuildTextBasedChannel } from 'discord.js';
-import { PublishError } from '../services/daily-service.js';
 import type { GamePublisher, GameQuestionView, ScoreboardView } from '../services/game-service.js';
-import { classify } from './daily-publisher.js';
+import { classify, postableChannel } from './daily-publisher.js';
 import type { MessageView } from './render/common.js';
 import { questionMarker, renderGameQuestion, renderScoreboard, scoreboardMarker } from './render/game.js';
 
@@ -56,14 +55,7 @@ export class DiscordGamePublisher implements GamePublisher {
     return recent.find((m) => m.author.id === this.client.user?.id && matches(m.embeds[0]?.footer?.text ?? ''))?.id;
   }
 
-  private async channel(channelId: string): Promise<GuildTextBasedChannel> {
-    let channel;
-    try {
-      channel = await this.client.channels.fetch(channelId);
-    } catch (error) {
-      throw classify(error);
-    }
-    if (!channel || !channel.isTextBased() || channel.isDMBased()) throw new PublishError(true, 'the channel was deleted or cannot hold messages');
-    return channel;
+  private channel(channelId: string): Promise<GuildTextBasedChannel> {
+    return postableChannel(this.client, channelId);
   }
 }
