@@ -51,6 +51,13 @@ describe(`/deck through discord.js and a fake Discord, on ${TEST_DB_KIND}`, () =
     expect(embedText(reply)).toMatch(/Imported 6 cards into `anki-deck`; 0 skipped\.\n2 media references \(images, sounds\) dropped/);
   });
 
+  test('GIVEN a download that outlasts the interaction’s 2.5 s database budget THEN the import still writes its cards', async () => {
+    const hold = ctx.h.fake.inject({ method: 'GET', path: /^\/attachments\// }, { delayMs: 3_000 });
+    const { reply } = await importFile('slow-deck', 'course.csv', CSV);
+    expect(hold.hits).toBe(1);
+    expect(embedText(reply)).toMatch(/Imported 6 cards into `slow-deck`; 1 skipped\./);
+  });
+
   test('GIVEN a member without Manage Server THEN /deck import is refused in one private line, before any download', async () => {
     const downloads = () => ctx.h.fake.requestsMatching('GET', /\/attachments\//).length;
     const before = downloads();

@@ -1,5 +1,6 @@
 import { SlashCommandBuilder, type SlashCommandStringOption } from '@discordjs/builders';
 import { AttachmentBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
+import { withBudget } from '../../deadlines.js';
 import { UserError } from '../../errors.js';
 import { note } from '../render/common.js';
 import { APOLOGY } from '../router.js';
@@ -84,22 +85,31 @@ export function requireManageGuild(interaction: { memberPermissions: { has(p: bi
   }
 }
 
+/**
+ * The database time an import may use once deferred. The interaction's usual 2.5 s budget (#12) runs
+ * from its arrival and is spent by the download and the parse; each statement is still bounded by
+ * the client's own per-call deadline.
+ */
+export const DECK_IMPORT_DB_BUDGET_MS = 90_000;
+
 /** Deferred at once: downloading and parsing take seconds. Every answer, refusals too, edits the deferred reply. */
 async function importDeck(interaction: ChatInputCommandInteraction, guildId: string, ctx: BotContext): Promise<void> {
   requireManageGuild(interaction);
   const attachment = interaction.options.getAttachment('file', true);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
-    const summary = await ctx.serverDecks.import({
-      guildId,
-      userId: interaction.user.id,
-      deck: interaction.options.getString('deck', true),
-      title: interaction.options.getString('title'),
-      description: interaction.options.getString('description'),
-      mode: (interaction.options.getString('mode') as 'add' | 'replace' | null) ?? 'add',
-      attachment: { name: attachment.name, url: attachment.url, size: attachment.size },
-      now: ctx.now(),
-    });
+    const summary = await withBudget(DECK_IMPORT_DB_BUDGET_MS, () =>
+      ctx.serverDecks.import({
+        guildId,
+        userId: interaction.user.id,
+        deck: interaction.options.getString('deck', true),
+        title: interaction.options.getString('title'),
+        description: interaction.options.getString('description'),
+        mode: (interaction.options.getString('mode') as 'add' | 'replace' | null) ?? 'add',
+        attachment: { name: attachment.name, url: attachment.url, size: attachment.size },
+        now: ctx.now(),
+      }),
+    );
     await interaction.editReply(renderImportSummary(summary));
   } catch (error) {
     // This reply was deferred here, not by the router's deadline guard: the router cannot replace it, so say it here.
