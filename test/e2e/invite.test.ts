@@ -44,7 +44,7 @@ describe('the invite URL', () => {
 
   test('GIVEN npm run invite THEN it prints the URL with exactly the scopes and permissions README lists', async () => {
     const expected = readmeInvite();
-    expect(expected).toEqual({ scopes: ['bot', 'applications.commands'], permissions: ['ViewChannel', 'SendMessages', 'EmbedLinks'] });
+    expect(expected).toEqual({ scopes: ['bot', 'applications.commands'], permissions: ['ViewChannel', 'SendMessages', 'EmbedLinks', 'ManageRoles'] });
     const env = { ...process.env, DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl, NODE_OPTIONS: '' };
     const { stdout } = await run(process.execPath, [INVITE_SCRIPT], { cwd: REPO_ROOT, env, timeout: 30_000 });
     const invite = parseInvite(stdout.trim());

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createBotDatabase, pickFreePort, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
 import { FakeDiscord, type FakeChannel, type FakeGuild } from '../support/fake-discord/index.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
@@ -139,7 +139,8 @@ describe(`health, readiness and metrics over HTTP, on ${E2E_DB_KIND}`, () => {
     await fake.stop();
     const down = await poll(port, '/readyz', (a) => a.status === 503, 15_000);
     expect(JSON.parse(down.body)).toMatchObject({ ready: false, gateway: expect.stringMatching(/ since \d{4}-/), database: 'ok' });
-    expect(bot?.output()).toMatch(/lost the connection to Discord's gateway/);
+    // The log line and the HTTP answer reach the test through two different pipes: give stdout a moment.
+    await vi.waitFor(() => expect(bot?.output()).toMatch(/lost the connection to Discord's gateway/), { timeout: 5_000, interval: 50 });
     expect((await get(port, '/healthz')).status).toBe(200);
   }, 30_000);
 });
