@@ -59,6 +59,26 @@ function preparer(db: Db, toRows: (result: unknown) => unknown[]): Database['pre
 }
 
 /**
+ * A statement prepared through drizzle (`.prepare(name)`), timed into deepcards_db_statement_seconds
+ * under `name` like the ones {@link Database.prepare} builds: the hot path uses both kinds.
+ */
+export function timed<S extends { execute(...args: never[]): Promise<unknown> }>(name: string, statement: S): S {
+  const execute = statement.execute.bind(statement) as (...args: unknown[]) => Promise<unknown>;
+  const wrapper = Object.create(statement) as S;
+  Object.defineProperty(wrapper, 'execute', {
+    value: async (...args: unknown[]) => {
+      const startedAt = performance.now();
+      try {
+        return await execute(...args);
+      } finally {
+        metrics.statement(name, (performance.now() - startedAt) / 1000);
+      }
+    },
+  });
+  return wrapper;
+}
+
+/**
  * The longest one database call (a statement, or a whole transaction) may wait, seen from this process.
  * Calls made for an interaction or a tick get less: what is left of its budget (see runWithBudget).
  */

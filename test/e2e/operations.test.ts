@@ -112,6 +112,7 @@ describe(`health, readiness and metrics over HTTP, on ${E2E_DB_KIND}`, () => {
       'deepcards_interaction_response_seconds_count{kind="grade"}': 1,
       deepcards_interactions_deferred_total: 0,
       'deepcards_db_statement_seconds_count{statement="rounds_insert_quiz"}': 1,
+      'deepcards_db_statement_seconds_count{statement="rounds_reveal"}': 1,
       'deepcards_db_statement_seconds_count{statement="rounds_record_grade"}': 1,
       deepcards_gateway_up: 1,
       deepcards_guilds: 1,

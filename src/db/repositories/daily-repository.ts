@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import { timed, type Database } from '../client.js';
 import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
 import type { ShardAssignment } from '../../domain/shards.js';
 import type { MemoryState } from '../../domain/srs.js';
@@ -82,22 +82,25 @@ export class DailyRepository {
   constructor(private readonly database: Database) {
     const db = database.db;
     const userId = p('userId');
-    this.answerContextQuery = db
-      .select({
-        challenge: dailyChallenges,
-        studyStreak: memberStats.studyStreak,
-        bestStudyStreak: memberStats.bestStudyStreak,
-        lastStudyDay: memberStats.lastStudyDay,
-        memory: cardMemory,
-        retention: memberSettings.retention,
-      })
-      .from(dailyChallenges)
-      .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
-      .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
-      .leftJoin(memberSettings, eq(memberSettings.userId, userId))
-      .where(eq(dailyChallenges.id, p('challengeId')))
-      .limit(1)
-      .prepare('daily_answer_context');
+    this.answerContextQuery = timed(
+      'daily_answer_context',
+      db
+        .select({
+          challenge: dailyChallenges,
+          studyStreak: memberStats.studyStreak,
+          bestStudyStreak: memberStats.bestStudyStreak,
+          lastStudyDay: memberStats.lastStudyDay,
+          memory: cardMemory,
+          retention: memberSettings.retention,
+        })
+        .from(dailyChallenges)
+        .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
+        .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
+        .leftJoin(memberSettings, eq(memberSettings.userId, userId))
+        .where(eq(dailyChallenges.id, p('challengeId')))
+        .limit(1)
+        .prepare('daily_answer_context'),
+    );
     this.answerStatement = database.prepare<{
       open: boolean;
       inserted: number;

@@ -1,5 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import { timed, type Database } from '../client.js';
 import { answers, cardMemory, gameQuestions, games, memberSettings, memberStats } from '../schema.js';
 import type { GameAnswer } from '../../domain/game.js';
 import type { MemoryState } from '../../domain/srs.js';
@@ -70,28 +70,31 @@ export class GameRepository {
   constructor(private readonly database: Database) {
     const db = database.db;
     const userId = p('userId');
-    this.answerContextQuery = db
-      .select({
-        question: gameQuestions,
-        guildId: games.guildId,
-        earnedToday: sql<boolean>`exists (
-          select 1 from ${answers} a
-          where a.guild_id = ${games.guildId} and a.user_id = ${userId} and a.card_id = ${gameQuestions.cardId}
-            and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
-        studyStreak: memberStats.studyStreak,
-        bestStudyStreak: memberStats.bestStudyStreak,
-        lastStudyDay: memberStats.lastStudyDay,
-        memory: cardMemory,
-        retention: memberSettings.retention,
-      })
-      .from(gameQuestions)
-      .innerJoin(games, eq(games.id, gameQuestions.gameId))
-      .leftJoin(memberStats, and(eq(memberStats.guildId, games.guildId), eq(memberStats.userId, userId)))
-      .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, gameQuestions.cardId)))
-      .leftJoin(memberSettings, eq(memberSettings.userId, userId))
-      .where(eq(gameQuestions.id, p('questionId')))
-      .limit(1)
-      .prepare('game_answer_context');
+    this.answerContextQuery = timed(
+      'game_answer_context',
+      db
+        .select({
+          question: gameQuestions,
+          guildId: games.guildId,
+          earnedToday: sql<boolean>`exists (
+            select 1 from ${answers} a
+            where a.guild_id = ${games.guildId} and a.user_id = ${userId} and a.card_id = ${gameQuestions.cardId}
+              and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
+          studyStreak: memberStats.studyStreak,
+          bestStudyStreak: memberStats.bestStudyStreak,
+          lastStudyDay: memberStats.lastStudyDay,
+          memory: cardMemory,
+          retention: memberSettings.retention,
+        })
+        .from(gameQuestions)
+        .innerJoin(games, eq(games.id, gameQuestions.gameId))
+        .leftJoin(memberStats, and(eq(memberStats.guildId, games.guildId), eq(memberStats.userId, userId)))
+        .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, gameQuestions.cardId)))
+        .leftJoin(memberSettings, eq(memberSettings.userId, userId))
+        .where(eq(gameQuestions.id, p('questionId')))
+        .limit(1)
+        .prepare('game_answer_context'),
+    );
     // The question row is only share-locked, so a burst of answers does not queue on it, while
     // closing (an update of that row) waits for the answers in flight. An answer after the deadline
     // is refused here even if no process has closed the question yet.

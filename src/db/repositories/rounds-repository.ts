@@ -1,5 +1,5 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import type { Database } from '../client.js';
+import { timed, type Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
 import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
@@ -105,25 +105,28 @@ export class RoundsRepository {
 
   constructor(private readonly database: Database) {
     const db = database.db;
-    this.insertRound = db
-      .insert(rounds)
-      .values({
-        source: p('source'),
-        ownerId: p('ownerId'),
-        guildId: p('guildId'),
-        channelId: p('channelId'),
-        deckId: p('deckId'),
-        cardId: p('cardId'),
-        mode: p('mode'),
-        choiceOrder: p('choiceOrder'),
-        correctIndex: p('correctIndex'),
-        isPrivate: p('isPrivate'),
-        createdAt: p('createdAt'),
-        reviewedBefore: p('reviewedBefore'),
-        reviewDeck: p('reviewDeck'),
-      })
-      .returning()
-      .prepare('rounds_insert');
+    this.insertRound = timed(
+      'rounds_insert',
+      db
+        .insert(rounds)
+        .values({
+          source: p('source'),
+          ownerId: p('ownerId'),
+          guildId: p('guildId'),
+          channelId: p('channelId'),
+          deckId: p('deckId'),
+          cardId: p('cardId'),
+          mode: p('mode'),
+          choiceOrder: p('choiceOrder'),
+          correctIndex: p('correctIndex'),
+          isPrivate: p('isPrivate'),
+          createdAt: p('createdAt'),
+          reviewedBefore: p('reviewedBefore'),
+          reviewDeck: p('reviewDeck'),
+        })
+        .returning()
+        .prepare('rounds_insert'),
+    );
     // The candidates travel as one JSON text (the same on postgres.js and PGlite); a card absent from
     // the recent rounds sorts first (false < true), and among those the candidates' order decides.
     this.quizRoundStatement = database.prepare<{ id: string; card_id: string }>(
@@ -147,39 +150,45 @@ export class RoundsRepository {
       on conflict (interaction_id) do nothing
       returning id::text as id, card_id`,
     );
-    this.revealRound = db
-      .update(rounds)
-      .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
-      .where(
-        and(
-          eq(rounds.id, p('id')),
-          eq(rounds.ownerId, p('ownerId')),
-          sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
-        ),
-      )
-      .returning()
-      .prepare('rounds_reveal');
-    this.roundForGrading = db
-      .select({
-        round: rounds,
-        earnedToday: sql<boolean>`exists (
-          select 1 from ${answers} a
-          where a.guild_id = ${rounds.guildId} and a.user_id = ${rounds.ownerId} and a.card_id = ${rounds.cardId}
-            and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
-        studyStreak: memberStats.studyStreak,
-        bestStudyStreak: memberStats.bestStudyStreak,
-        lastStudyDay: memberStats.lastStudyDay,
-        answers: memberStats.answers,
-        memory: cardMemory,
-        retention: memberSettings.retention,
-      })
-      .from(rounds)
-      .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
-      .leftJoin(cardMemory, and(eq(cardMemory.userId, rounds.ownerId), eq(cardMemory.cardId, rounds.cardId)))
-      .leftJoin(memberSettings, eq(memberSettings.userId, rounds.ownerId))
-      .where(eq(rounds.id, p('id')))
-      .limit(1)
-      .prepare('rounds_for_grading');
+    this.revealRound = timed(
+      'rounds_reveal',
+      db
+        .update(rounds)
+        .set({ revealedAt: sql`coalesce(${rounds.revealedAt}, ${p('now')}::timestamptz)` })
+        .where(
+          and(
+            eq(rounds.id, p('id')),
+            eq(rounds.ownerId, p('ownerId')),
+            sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
+          ),
+        )
+        .returning()
+        .prepare('rounds_reveal'),
+    );
+    this.roundForGrading = timed(
+      'rounds_for_grading',
+      db
+        .select({
+          round: rounds,
+          earnedToday: sql<boolean>`exists (
+            select 1 from ${answers} a
+            where a.guild_id = ${rounds.guildId} and a.user_id = ${rounds.ownerId} and a.card_id = ${rounds.cardId}
+              and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
+          studyStreak: memberStats.studyStreak,
+          bestStudyStreak: memberStats.bestStudyStreak,
+          lastStudyDay: memberStats.lastStudyDay,
+          answers: memberStats.answers,
+          memory: cardMemory,
+          retention: memberSettings.retention,
+        })
+        .from(rounds)
+        .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
+        .leftJoin(cardMemory, and(eq(cardMemory.userId, rounds.ownerId), eq(cardMemory.cardId, rounds.cardId)))
+        .leftJoin(memberSettings, eq(memberSettings.userId, rounds.ownerId))
+        .where(eq(rounds.id, p('id')))
+        .limit(1)
+        .prepare('rounds_for_grading'),
+    );
     this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null; was_open: boolean | null }>(
       'rounds_record_grade',
       sql`
