@@ -180,7 +180,7 @@ export function parseConfig(env: Record<string, string | undefined>, opts: { req
     decksDir: paths.decksDirs.at(-1) ?? paths.defaultDecksDir,
     logLevel: data.LOG_LEVEL,
     logFormat: data.LOG_FORMAT ?? (opts.isTTY ? 'pretty' : 'json'),
-    httpPort: data.HTTP_PORT,
+    httpPort: httpPortOf(data.HTTP_PORT, shards),
     httpHost: data.HTTP_HOST,
     shutdownTimeoutMs: data.SHUTDOWN_TIMEOUT_MS,
     startupTimeoutMs: data.STARTUP_TIMEOUT_MS,
@@ -215,6 +215,15 @@ function resolveDefaultPaths(data: { PGLITE_DIR?: string | undefined; DECKS_DIR?
     decksDirs,
     defaultDecksDir,
   };
+}
+
+/**
+ * Each process that `npm run start:sharded` spawns serves health and metrics on HTTP_PORT plus its
+ * shard id (8080, 8081, …), so the processes on one machine do not fight over one port.
+ */
+function httpPortOf(port: number, shards: ShardPlan): number {
+  if (port === 0 || !shards.managed || shards.ids === 'all' || shards.ids.length === 0) return port;
+  return port + Math.min(...shards.ids);
 }
 
 /**
