@@ -158,7 +158,8 @@ export function createApp(deps: AppDeps): App {
   client.on(Events.Error, (error) => deps.logger.error({ err: error }, 'discord client error'));
   client.on(Events.Warn, (message) => deps.logger.warn({ message }, 'discord client warning'));
   const stopWatchingGateway = watchGateway(client, deps.logger.child({ feature: 'gateway' }));
-  const gateway = trackGateway(client, deps.logger.child({ feature: 'gateway' }));
+  let stopping = false;
+  const gateway = trackGateway(client, deps.logger.child({ feature: 'gateway' }), () => stopping);
   metrics.watchGateway({ up: () => gateway().connected, pingMs: () => client.ws.ping, guilds: () => client.guilds.cache.size });
   const health = new HealthService({
     gateway,
@@ -229,6 +230,7 @@ export function createApp(deps: AppDeps): App {
     },
     tick: () => runMinuteTick(jobDeps, now()),
     async stop(timeoutMs) {
+      stopping = true;
       health.stop();
       await job?.stop();
       daily.stop();

@@ -6,7 +6,7 @@ import type { GatewayState } from '../services/health-service.js';
  * Follows the gateway connection through discord.js's shard events, for readiness, the gateway
  * metrics and the log: a lost connection is logged at once (discord.js reconnects by itself, quietly).
  */
-export function trackGateway(client: Client, logger: Logger): () => GatewayState {
+export function trackGateway(client: Client, logger: Logger, isStopping: () => boolean = () => false): () => GatewayState {
   let state: GatewayState = { connected: false, since: new Date(), detail: 'not connected yet' };
   const up = (detail: string) => {
     if (!state.connected) logger.info({ downSince: state.since.toISOString() }, `gateway ${detail}`);
@@ -15,6 +15,8 @@ export function trackGateway(client: Client, logger: Logger): () => GatewayState
   const down = (detail: string) => {
     if (!state.connected) return;
     state = { connected: false, since: new Date(), detail };
+    // Closed on purpose at shutdown: nothing to warn about.
+    if (isStopping()) return;
     logger.warn(
       `lost the connection to Discord's gateway (${detail}); reconnecting by itself. Commands go unanswered meanwhile: ` +
         'if this lasts, check the network and https://discordstatus.com',

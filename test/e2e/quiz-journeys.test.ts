@@ -139,5 +139,7 @@ describe(`/quiz journeys against the built bot in a child process, on ${E2E_DB_K
     expect(exit.ms).toBeLessThan(5_000);
     expect(hall.fake.connected).toBe(false);
     expect(bot.output()).toContain('"msg":"stopped"');
+    // Closing the gateway on purpose is not a lost connection.
+    expect(bot.output()).not.toMatch(/lost the connection to Discord's gateway/);
   });
 });
