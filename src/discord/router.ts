@@ -69,6 +69,10 @@ interface InFlight {
   budget: Budget;
   /** Told "restarting" at shutdown: whatever the handler does afterwards is not shown as well. */
   superseded: boolean;
+  /** Already telling its member how it failed ("temporarily unavailable", an apology): left to finish. */
+  answering: boolean;
+  /** Settles when the interaction is done with, answered or not. */
+  finished: Promise<void>;
 }
 
 /**
@@ -97,7 +101,9 @@ export class InteractionRouter {
     // Measured from arrival, before guardDeadline wraps the interaction, so its deferral is seen too.
     const done = observeInteraction(interaction, this.commands);
     const stopping = this.stopping;
-    const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false };
+    let finish = () => {};
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false, answering: false, finished };
     this.inFlight.add(entry);
     // The guard wraps reply() and update() before the handler can call them.
     const stopGuard =
@@ -109,9 +115,11 @@ export class InteractionRouter {
       done(stopping || entry.superseded ? 'refused' : 'ok');
     } catch (error) {
       done(entry.superseded ? 'refused' : outcomeOf(error));
+      entry.answering = true;
       if (!entry.superseded) await this.fail(interaction, error);
     } finally {
       stopGuard?.();
+      finish();
       this.inFlight.delete(entry);
       if (this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
@@ -120,20 +128,24 @@ export class InteractionRouter {
   /**
    * Shutdown is a state: from now on every interaction that arrives is answered "restarting" and
    * changes nothing. Those in flight get `drainMs` to finish with their real answer; the ones still
-   * running then are told "restarting" too, and their further database calls fail at once.
+   * running then are told "restarting" too, and their further database calls fail at once. One
+   * already telling its member how it failed is let finish that instead: a second answer would race
+   * the first (Discord's 50 requests a second can hold both), and the member could end with neither.
    */
   async shutdown(drainMs: number, answerMs = RESTARTING_ANSWER_TIMEOUT_MS): Promise<void> {
     this.stopping = true;
     await this.idle(drainMs);
-    const late = [...this.inFlight].filter((entry) => !entry.superseded);
-    if (late.length === 0) return;
-    this.ctx.logger.warn({ count: late.length }, 'interactions still running at shutdown; telling their members to try again');
+    const running = [...this.inFlight].filter((entry) => !entry.superseded);
+    if (running.length === 0) return;
+    const answering = running.filter((entry) => entry.answering);
+    const late = running.filter((entry) => !entry.answering);
+    if (late.length > 0) this.ctx.logger.warn({ count: late.length }, 'interactions still running at shutdown; telling their members to try again');
     for (const entry of late) {
       entry.superseded = true;
       expireBudget(entry.budget);
     }
     await withDeadline(
-      Promise.all(late.map((entry) => this.answerRestarting(entry.interaction))),
+      Promise.all([...late.map((entry) => this.answerRestarting(entry.interaction)), ...answering.map((entry) => entry.finished)]),
       answerMs,
       'the "restarting" answers',
     ).catch(() => this.ctx.logger.warn('some "restarting" answers were not sent in time'));
