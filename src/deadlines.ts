@@ -69,14 +69,9 @@ export function runInBudget<T>(budget: Budget, work: () => Promise<T>): Promise<
 }
 
 /**
- * Runs `work` under a budget of its own, `ms` from now, replacing the one it runs under: for the rare
- * interaction that acknowledges first and then legitimately works for longer (a deck import).
+ * Runs `work` with a budget of `ms` from now, replacing any it runs under (a deferred deck import works
+ * for longer than an interaction's budget); returns the budget so the caller can expire it.
  */
-export function withBudget<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  return runInBudget(createBudget(ms), work);
-}
-
-/** Runs `work` with a budget of `ms` from now; returns the budget so the caller can expire it. */
 export function runWithBudget<T>(ms: number, work: () => Promise<T>): { budget: Budget; done: Promise<T> } {
   const budget = createBudget(ms);
   return { budget, done: runInBudget(budget, work) };

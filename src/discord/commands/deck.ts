@@ -1,6 +1,6 @@
 import { SlashCommandBuilder, type SlashCommandStringOption } from '@discordjs/builders';
 import { AttachmentBuilder, InteractionContextType, MessageFlags, PermissionFlagsBits, type ChatInputCommandInteraction } from 'discord.js';
-import { withBudget } from '../../deadlines.js';
+import { runWithBudget } from '../../deadlines.js';
 import { UserError } from '../../errors.js';
 import { note } from '../render/common.js';
 import { APOLOGY } from '../router.js';
@@ -98,7 +98,7 @@ async function importDeck(interaction: ChatInputCommandInteraction, guildId: str
   const attachment = interaction.options.getAttachment('file', true);
   await interaction.deferReply({ flags: MessageFlags.Ephemeral });
   try {
-    const summary = await withBudget(DECK_IMPORT_DB_BUDGET_MS, () =>
+    const summary = await runWithBudget(DECK_IMPORT_DB_BUDGET_MS, () =>
       ctx.serverDecks.import({
         guildId,
         userId: interaction.user.id,
@@ -109,7 +109,7 @@ async function importDeck(interaction: ChatInputCommandInteraction, guildId: str
         attachment: { name: attachment.name, url: attachment.url, size: attachment.size },
         now: ctx.now(),
       }),
-    );
+    ).done;
     await interaction.editReply(renderImportSummary(summary));
   } catch (error) {
     // This reply was deferred here, not by the router's deadline guard: the router cannot replace it, so say it here.
