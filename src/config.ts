@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
 import { projectRoot } from './paths.js';
-import { isPartial as isPartialPlan, parseShardIds, type ShardPlan } from './domain/shards.js';
+import { isPartial as isPartialPlan, parseShardIds, shardHttpPort, type ShardPlan } from './domain/shards.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['pretty', 'json'] as const;
@@ -218,12 +218,13 @@ function resolveDefaultPaths(data: { PGLITE_DIR?: string | undefined; DECKS_DIR?
 }
 
 /**
- * Each process that `npm run start:sharded` spawns serves health and metrics on HTTP_PORT plus its
- * shard id (8080, 8081, …), so the processes on one machine do not fight over one port.
+ * Each process that `npm run start:sharded` spawns serves health and metrics on a port of its own
+ * (HTTP_PORT + 1 + its shard id), so the processes on one machine do not fight over one port and the
+ * manager keeps HTTP_PORT for the readiness of them all.
  */
 function httpPortOf(port: number, shards: ShardPlan): number {
   if (port === 0 || !shards.managed || shards.ids === 'all' || shards.ids.length === 0) return port;
-  return port + Math.min(...shards.ids);
+  return shardHttpPort(port, Math.min(...shards.ids));
 }
 
 /**

@@ -162,10 +162,11 @@ describe('config: shards', () => {
     expect(shards).toEqual({ count: 4, ids: [2], managed: true });
   });
 
-  test('GIVEN processes spawned by the ShardingManager on one machine THEN each serves health and metrics on HTTP_PORT plus its shard id', () => {
+  test('GIVEN processes spawned by the ShardingManager on one machine THEN each serves health and metrics on HTTP_PORT + 1 + its shard id, leaving HTTP_PORT to the manager', () => {
     const port = (env: Record<string, string>) => parseConfig({ ...base, SHARD_COUNT: '4', HTTP_PORT: '8080', ...env }).httpPort;
-    expect(port({ SHARDS: '0', SHARDING_MANAGER: 'true' })).toBe(8080);
-    expect(port({ SHARDS: '2', SHARDING_MANAGER: 'true' })).toBe(8082);
+    expect(port({})).toBe(8080);
+    expect(port({ SHARDS: '0', SHARDING_MANAGER: 'true' })).toBe(8081);
+    expect(port({ SHARDS: '2', SHARDING_MANAGER: 'true' })).toBe(8083);
     expect(port({ SHARD_IDS: '2-3' })).toBe(8080);
     expect(port({ SHARDS: '2', SHARDING_MANAGER: 'true', HTTP_PORT: '0' })).toBe(0);
   });

@@ -50,6 +50,15 @@ export function shardOfGuild(guildId: string, count: number): number {
   return Number((BigInt(guildId) >> 22n) % BigInt(count));
 }
 
+/**
+ * The port of the health server of the process that `npm run start:sharded` spawns for `shardId`:
+ * the manager itself answers on HTTP_PORT for all of them, so shard N's own process is on HTTP_PORT + 1 + N
+ * (8081, 8082, … with the default 8080). 0 stays 0: the server is off everywhere.
+ */
+export function shardHttpPort(basePort: number, shardId: number): number {
+  return basePort === 0 ? 0 : basePort + 1 + shardId;
+}
+
 /** Shown in logs: `0-1 of 4`. */
 export function describeShards(assignment: ShardAssignment): string {
   return `${assignment.ids.join(',')} of ${assignment.count}`;

@@ -2,7 +2,6 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger.js';
 import { collectNodeMetrics, registry } from '../metrics.js';
-import type { Readiness } from '../services/health-service.js';
 
 /** A request that has not sent its headers within this long is dropped. */
 export const HTTP_HEADERS_TIMEOUT_MS = 5_000;
@@ -18,16 +17,20 @@ export interface HttpServer {
 /**
  * The operator's HTTP server: three routes, so node:http without a framework.
  * - GET /healthz: 200 while the process answers at all (its event loop is not stuck).
- * - GET /readyz: 200 when the gateway is connected and the database answers, else 503 naming what is not.
- * - GET /metrics: Prometheus text format.
+ * - GET /readyz: 200 when `readiness` says ready (a bot process: the gateway is connected and the database
+ *   answers; the sharding manager: every shard is), else 503; the body is the readiness as JSON.
+ * - GET /metrics: Prometheus text format, or, where `metricsElsewhere` is given (the sharding manager,
+ *   which does no work worth measuring), 404 saying where the metrics are.
  */
 export async function startHttpServer(opts: {
   host: string;
   port: number;
-  readiness: () => Readiness;
+  readiness: () => { ready: boolean } | Promise<{ ready: boolean }>;
+  metricsElsewhere?: () => Record<string, unknown>;
   logger: Logger;
 }): Promise<HttpServer> {
-  collectNodeMetrics();
+  const { metricsElsewhere } = opts;
+  if (!metricsElsewhere) collectNodeMetrics();
   const server: Server = createServer((request, response) => {
     const path = (request.url ?? '/').split('?')[0];
     const send = (status: number, body: string, type = 'application/json; charset=utf-8') => {
@@ -37,9 +40,18 @@ export async function startHttpServer(opts: {
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(405, JSON.stringify({ error: 'only GET' }));
     if (path === '/healthz') return send(200, JSON.stringify({ ok: true }));
     if (path === '/readyz') {
-      const readiness = opts.readiness();
-      return send(readiness.ready ? 200 : 503, JSON.stringify(readiness));
+      Promise.resolve()
+        .then(opts.readiness)
+        .then(
+          (readiness) => send(readiness.ready ? 200 : 503, JSON.stringify(readiness)),
+          (error: unknown) => {
+            opts.logger.error({ err: error }, 'could not work out the readiness');
+            send(503, JSON.stringify({ ready: false, error: 'could not work out the readiness' }));
+          },
+        );
+      return;
     }
+    if (path === '/metrics' && metricsElsewhere) return send(404, JSON.stringify({ error: 'no metrics in this process', ...metricsElsewhere() }));
     if (path === '/metrics') {
       registry.metrics().then(
         (text) => send(200, text, registry.contentType),
@@ -65,7 +77,8 @@ export async function startHttpServer(opts: {
     server.listen(opts.port, opts.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;
-  opts.logger.info({ host: opts.host, port }, `health and metrics on http://${opts.host}:${port} (/healthz, /readyz, /metrics)`);
+  const routes = metricsElsewhere ? 'health on' : 'health and metrics on';
+  opts.logger.info({ host: opts.host, port }, `${routes} http://${opts.host}:${port} (/healthz, /readyz, /metrics)`);
   return {
     port,
     close: () =>

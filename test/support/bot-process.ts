@@ -216,6 +216,26 @@ export async function pickFreePort(): Promise<number> {
   return port;
 }
 
+/**
+ * The first of `count` consecutive TCP ports free on 127.0.0.1 right now: `npm run start:sharded` takes
+ * HTTP_PORT for the manager and the ports after it for its shard processes.
+ */
+export async function pickFreePorts(count: number): Promise<number> {
+  const free = (port: number) =>
+    new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false)).listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = await pickFreePort();
+    if (first + count - 1 > 65_535) continue;
+    let all = true;
+    for (let port = first + 1; port < first + count && all; port++) all = await free(port);
+    if (all) return first;
+  }
+  throw new Error(`pickFreePorts: found no ${count} consecutive free ports on 127.0.0.1`);
+}
+
 /** A throwaway database for bot processes. */
 export interface BotDatabase {
   kind: 'postgres' | 'pglite';
