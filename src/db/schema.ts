@@ -226,7 +226,12 @@ export const cardMemory = pgTable(
     state: smallint().notNull(),
     lastReview: at(),
   },
-  (t) => [primaryKey({ columns: [t.userId, t.cardId] }), index('card_memory_user_due_idx').on(t.userId, t.due)],
+  (t) => [
+    primaryKey({ columns: [t.userId, t.cardId] }),
+    index('card_memory_user_due_idx').on(t.userId, t.due),
+    // Replacing or removing a server deck deletes its members' memories by deck (and card): without it, a scan of every memory.
+    index('card_memory_deck_card_idx').on(t.deckId, t.cardId),
+  ],
 );
 
 /** Every review with what FSRS saw, so parameters can be fitted to a member's history later. */

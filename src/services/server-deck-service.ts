@@ -81,10 +81,10 @@ export class ServerDeckService {
       if (error instanceof UploadError) throw new UserError(error.message);
       throw error;
     }
+    const tooManyInDeck = (total: number) =>
+      new UserError(`\`${handle}\` would hold ${total} cards; a deck holds at most ${UPLOAD_LIMITS.cardsPerDeck}. Import into a new deck, or use mode:replace.`);
     const total = (current && input.mode === 'add' ? current.cards.length : 0) + plan.cards.length;
-    if (total > UPLOAD_LIMITS.cardsPerDeck) {
-      throw new UserError(`\`${handle}\` would hold ${total} cards; a deck holds at most ${UPLOAD_LIMITS.cardsPerDeck}. Import into a new deck, or use mode:replace.`);
-    }
+    if (total > UPLOAD_LIMITS.cardsPerDeck) throw tooManyInDeck(total);
     const title = (input.title?.trim() || plan.title || current?.title || defaultTitle(handle)).slice(0, LIMITS.deckTitle);
     const description = (input.description?.trim() || plan.description || current?.description || `Imported from ${input.attachment.name}`).slice(0, LIMITS.deckDescription);
     const written = await this.repository.write({
@@ -97,13 +97,19 @@ export class ServerDeckService {
       importedAt: input.now,
       mode: input.mode,
       cards: plan.cards.map((c) => ({ cardId: c.id, question: c.question, answer: c.answer, explanation: c.explanation, choices: c.choices })),
-      limits: { decks: UPLOAD_LIMITS.decksPerGuild, cards: UPLOAD_LIMITS.cardsPerGuild },
+      limits: { decks: UPLOAD_LIMITS.decksPerGuild, cards: UPLOAD_LIMITS.cardsPerGuild, cardsPerDeck: UPLOAD_LIMITS.cardsPerDeck },
     });
     if (written.kind === 'too-many-decks') {
       throw new UserError(`This server already has ${written.decks} decks, the most it may have. Remove one with /deck remove, or import into an existing deck.`);
     }
     if (written.kind === 'too-many-cards') {
       throw new UserError(`This server's decks would hold ${written.cards} cards; at most ${UPLOAD_LIMITS.cardsPerGuild} are allowed. Remove a deck with /deck remove, or import fewer cards.`);
+    }
+    // The repository checks again under the guild's lock: another import may have added cards since the check above.
+    if (written.kind === 'too-many-cards-in-deck') throw tooManyInDeck(written.cards);
+    if (written.kind === 'deck-removed') {
+      this.catalog.invalidate(input.guildId);
+      throw new UserError(`\`${handle}\` was removed while its cards were being imported, so the import stopped. Import the file again to create the deck anew.`);
     }
     this.catalog.invalidate(input.guildId);
     const deck = await this.requireDeck(input.guildId, handle);

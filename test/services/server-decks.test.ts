@@ -182,7 +182,7 @@ describe(`server decks on ${TEST_DB_KIND}`, () => {
       await repository.write({
         guildId: GUILD_A, deckId: `deck-${i}`, title: `Deck ${i}`, description: 'd', color: 0, importedBy: ADMIN, importedAt: NOON, mode: 'add',
         cards: [{ cardId: `c-${i}`, question: `Question number ${i}?`, answer: 'a', explanation: null, choices: [] }],
-        limits: { decks: UPLOAD_LIMITS.decksPerGuild, cards: UPLOAD_LIMITS.cardsPerGuild },
+        limits: { decks: UPLOAD_LIMITS.decksPerGuild, cards: UPLOAD_LIMITS.cardsPerGuild, cardsPerDeck: UPLOAD_LIMITS.cardsPerDeck },
       });
     }
     await expect(importInto(GUILD_A, 'one-more', 'a.csv', CSV_A)).rejects.toThrow(/already has 50 decks, the most it may have/);
@@ -194,7 +194,7 @@ describe(`server decks on ${TEST_DB_KIND}`, () => {
     const result = await repository.write({
       guildId: GUILD_A, deckId: 'big', title: 'Big', description: 'd', color: 0, importedBy: ADMIN, importedAt: NOON, mode: 'add',
       cards: Array.from({ length: 3 }, (_, i) => ({ cardId: `c-${i}`, question: `Question number ${i}?`, answer: 'a', explanation: null, choices: [] })),
-      limits: { decks: 50, cards: 2 },
+      limits: { decks: 50, cards: 2, cardsPerDeck: 5_000 },
     });
     expect(result).toEqual({ kind: 'too-many-cards', cards: 3 });
     expect(await bot.decks.list(GUILD_A)).toEqual([]);

@@ -1,0 +1,1 @@
+CREATE INDEX "card_memory_deck_card_idx" ON "card_memory" USING btree ("deck_id","card_id");
