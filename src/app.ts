@@ -43,6 +43,9 @@ import type { Logger } from './logger.js';
 import { DailyService } from './services/daily-service.js';
 import { DEFAULT_GAME_OPTIONS, GameService } from './services/game-service.js';
 import { LeaderboardService } from './services/leaderboard-service.js';
+import { LedgerService } from './services/ledger-service.js';
+import { LedgerRepository } from './db/repositories/ledger-repository.js';
+import { withDeadline } from './deadlines.js';
 import { QuizService } from './services/quiz-service.js';
 import { ReviewService } from './services/review-service.js';
 import { RewardsService } from './services/rewards-service.js';
@@ -119,13 +122,15 @@ export function createApp(deps: AppDeps): App {
     shardCount: 1,
   });
   let shards: ShardAssignment | undefined;
+  // Answers are recorded in the statement that answers the member; the rest follows after the reply.
+  const ledger = new LedgerService(new LedgerRepository(deps.database), deps.logger.child({ feature: 'ledger' }));
   const daily = new DailyService(
     library,
     new DailyRepository(deps.database),
     new DiscordChallengePublisher(client),
     random,
     deps.logger.child({ feature: 'daily' }),
-    { countRefreshMs: deps.countRefreshMs ?? 10_000 },
+    { countRefreshMs: deps.countRefreshMs ?? 10_000, ledger },
   );
   const game = new GameService(
     library,
@@ -133,14 +138,14 @@ export function createApp(deps: AppDeps): App {
     new DiscordGamePublisher(client),
     random,
     deps.logger.child({ feature: 'game' }),
-    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now },
+    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now, ledger },
   );
   const rounds = new RoundsRepository(deps.database);
   const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));
   const rewards = new RewardsService(new RewardsRepository(deps.database), new DiscordRoleGateway(client), deps.logger.child({ feature: 'rewards' }));
   const context: BotContext = {
     decks: library,
-    quiz: new QuizService(library, rounds, random),
+    quiz: new QuizService(library, rounds, random, ledger),
     stats: new StatsService(library, statsRepository, boards),
     daily,
     game,
@@ -150,6 +155,7 @@ export function createApp(deps: AppDeps): App {
 
     heatmap: new HeatmapService(statsRepository, memory),
     serverDecks: new ServerDeckService(library, serverDecksRepository, deps.downloadAttachment ?? attachmentDownloader()),
+    ledger,
     now,
     logger: deps.logger,
   };
@@ -169,6 +175,7 @@ export function createApp(deps: AppDeps): App {
 
   const jobDeps = {
     daily,
+    ledger,
     review,
     rewards,
     messenger: new DiscordDirectMessenger(client),
@@ -191,6 +198,13 @@ export function createApp(deps: AppDeps): App {
     health,
     async start(token) {
       health.start();
+      // Answers a process recorded and could not apply before it died are applied before any new one.
+      try {
+        const applied = await ledger.catchUp();
+        if (applied > 0) deps.logger.info({ applied }, 'applied answers left from before the last stop to totals and memory');
+      } catch (error) {
+        deps.logger.error({ err: error }, 'could not apply answers left from before the last stop; the minute job tries again');
+      }
       const plan = deps.config.shards ?? { count: 'auto', ids: 'all', managed: false };
       client.rest.setToken(token);
       shards = assignShards(plan, plan.count === 'auto' ? await fetchRecommendedShards(client.rest) : plan.count);
@@ -237,6 +251,10 @@ export function createApp(deps: AppDeps): App {
       gameTick?.stop();
       // Interactions in flight drain while the game's pending count edits settle, within one budget.
       await Promise.all([router.shutdown(timeoutMs), game.shutdown(Math.min(2000, timeoutMs))]);
+      // What the answered interactions recorded is applied now; anything cut short here, the next start applies.
+      await withDeadline(ledger.settleAll(), Math.min(2000, timeoutMs), 'applying recorded answers').catch((error: unknown) =>
+        deps.logger.warn({ err: error }, 'stopped before every recorded answer was applied; the next start applies the rest'),
+      );
       stopWatchingGateway();
       await client.destroy();
     },

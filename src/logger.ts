@@ -21,3 +21,6 @@ export function createLogger(level: LogLevel, format: LogFormat = 'json'): Logge
   // In-process and synchronous (no worker thread), so the last lines before an exit are not lost.
   return pino(options, PinoPretty({ colorize: process.stdout.isTTY === true, ignore: 'pid,hostname,app', translateTime: 'SYS:standard', sync: true }));
 }
+
+/** A logger that writes nothing: for parts built without one (tools and tests). */
+export const silentLogger: Logger = pino({ level: 'silent' });

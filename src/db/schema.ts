@@ -108,6 +108,25 @@ export const answers = pgTable(
   ],
 );
 
+/**
+ * Answers recorded but not yet folded into what derives from them (member_stats, member_period_points,
+ * card_memory, review_logs). An answer is recorded with its row here, in the statement that answers the
+ * member; the derived writes follow once the reply has gone, and delete this row in the same statement,
+ * so each answer is applied exactly once (see LedgerRepository). A process that dies in between leaves
+ * the row, and the next start applies it.
+ */
+export const answersToApply = pgTable(
+  'answers_to_apply',
+  {
+    answerId: bigint({ mode: 'number' })
+      .primaryKey()
+      .references(() => answers.id, { onDelete: 'cascade' }),
+    /** Whose: a member's answers are applied in the order they were recorded. */
+    userId: text().notNull(),
+  },
+  (t) => [index('answers_to_apply_user_idx').on(t.userId, t.answerId)],
+);
+
 /** Running totals per guild and member: the all-time leaderboard and /stats read these. */
 export const memberStats = pgTable(
   'member_stats',

@@ -9,6 +9,7 @@ import type { RewardsService } from '../services/rewards-service.js';
 import type { ServerDeckService } from '../services/server-deck-service.js';
 import type { StatsService } from '../services/stats-service.js';
 import type { HeatmapService } from '../services/heatmap-service.js';
+import type { LedgerService } from '../services/ledger-service.js';
 
 /** What command and button handlers may use: services and the clock, never the database. */
 export interface BotContext {
@@ -23,6 +24,8 @@ export interface BotContext {
 
   heatmap: HeatmapService;
   serverDecks: ServerDeckService;
+  /** Applies recorded answers to totals and memory; the router runs it after each interaction is answered. */
+  ledger: LedgerService;
   now: () => Date;
   logger: Logger;
 }

@@ -123,6 +123,8 @@ export class InteractionRouter {
       this.inFlight.delete(entry);
       if (this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
+    // Answered: now what the member's answer derives (totals, memory) is applied, off the reply's path.
+    await this.ctx.ledger.settleRecorded(interaction.user.id);
   }
 
   /**
@@ -177,6 +179,8 @@ export class InteractionRouter {
   }
 
   private async dispatch(interaction: Interaction): Promise<void> {
+    // What this member answered before (in this process) is applied before anything reads their totals.
+    await this.ctx.ledger.settleRecorded(interaction.user.id);
     if (interaction.isChatInputCommand()) {
       const command = this.commands.get(interaction.commandName);
       if (!command) throw new UserError('That command is not available any more. Type / to see the current ones.');

@@ -2,6 +2,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import { runWithBudget, withDeadline } from '../deadlines.js';
 import type { Logger } from '../logger.js';
 import type { DailyService } from '../services/daily-service.js';
+import type { LedgerService } from '../services/ledger-service.js';
 import type { DirectMessenger, ReviewService } from '../services/review-service.js';
 import type { RewardsService } from '../services/rewards-service.js';
 import type { ShardAssignment } from '../domain/shards.js';
@@ -11,6 +12,8 @@ import { runReminderTick } from './reminder-job.js';
 
 export interface MinuteJobDeps {
   daily: DailyService;
+  /** Applies answers a process recorded and did not apply (it died, or the database failed meanwhile). */
+  ledger?: LedgerService;
   review: ReviewService;
   /** Role rewards: grants, streak removals and champion moves. */
   rewards?: RewardsService;
@@ -57,6 +60,13 @@ async function runTickParts(deps: MinuteJobDeps, now: Date): Promise<void> {
     } catch (error) {
       deps.logger.error({ err: error }, "could not record this process's shards");
     }
+  }
+  try {
+    // Every process: an answer left unapplied can be any guild's, and applying is exactly-once.
+    const applied = (await deps.ledger?.catchUp()) ?? 0;
+    if (applied > 0) deps.logger.info({ applied }, 'applied answers left unapplied to totals and memory');
+  } catch (error) {
+    deps.logger.error({ err: error }, 'could not apply answers left unapplied');
   }
   try {
     await runDailyTick({ ...deps, shards }, now);

@@ -14,8 +14,6 @@ import {
 import type { Random } from '../domain/random.js';
 import type { ShardAssignment } from '../domain/shards.js';
 import { awardedPoints } from '../domain/scoring.js';
-import { review } from '../domain/srs.js';
-import { extendStudyStreak } from '../domain/streak.js';
 import { localTime, utcDay, type LocalTime } from '../domain/time.js';
 import { canonicalTimeZone, suggestTimeZones } from '../domain/timezones.js';
 import type { Card, Deck } from '../domain/types.js';
@@ -27,6 +25,7 @@ import type {
   ScheduleRow,
 } from '../db/repositories/daily-repository.js';
 import { outsideBudget } from '../deadlines.js';
+import { LedgerService } from './ledger-service.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -39,6 +38,9 @@ export interface ChallengeView {
   answered?: number;
   closing?: ClosingSummary;
 }
+
+/** Open challenges kept in memory for answering (see DailyService.answered). */
+const MAX_CHALLENGES_KEPT = 1_000;
 
 /** Why posting failed. Permanent failures (no access, deleted channel) pause the guild. */
 export class PublishError extends Error {
@@ -94,8 +96,19 @@ export class DailyService {
     private readonly publisher: ChallengePublisher,
     private readonly random: Random,
     private readonly logger: Logger,
-    private readonly options: { countRefreshMs: number } = { countRefreshMs: 10_000 },
-  ) {}
+    private readonly options: { countRefreshMs: number; ledger?: LedgerService } = { countRefreshMs: 10_000 },
+  ) {
+    // The bot passes its deferred ledger; tools and tests get answers applied before answer() returns.
+    this.ledger = options.ledger ?? LedgerService.immediate(daily.database, logger);
+  }
+
+  private readonly ledger: LedgerService;
+  /**
+   * Challenges answered lately, as read: what an answer needs of one (its guild, card and right option)
+   * never changes once posted, and whether it is still open is checked by the answer's write. So a
+   * burst of answers reads the challenge once, not once per member.
+   */
+  private readonly answered = new Map<number, DailyChallengeRow>();
 
   /**
    * Validates and saves a guild's daily settings. Every bad value is refused with a message that
@@ -214,20 +227,23 @@ export class DailyService {
     return rows.filter((r) => isDailyDue(scheduleOf(r.settings), now, r.lastDate)).map((r) => r.settings.guildId);
   }
 
-  /** A member's answer; `pressedIn` (the press's guild, null in a DM) must be the challenge's, when given. */
-  async answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null): Promise<DailyAnswerOutcome> {
-    const context = await this.daily.answerContext(challengeId, userId);
-    const challenge = context?.challenge;
+  /**
+   * A member's answer; `pressedIn` (the press's guild, null in a DM) must be the challenge's, when given.
+   * It is recorded in the ledger in one statement, and the member's totals, streak and memory of the
+   * card follow once the reply has gone (LedgerService).
+   */
+  async answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null, fresh = false): Promise<DailyAnswerOutcome> {
+    const kept = fresh ? undefined : this.answered.get(challengeId);
+    const challenge = kept ?? (await this.challengeToAnswer(challengeId));
     // A press from another guild than the challenge's (only a forged request makes one) finds nothing.
     if (challenge && pressedIn !== undefined && challenge.guildId !== pressedIn) return { kind: 'gone' };
     const view = challenge && (await this.viewOf(challenge));
-    if (!context || !challenge || !view) return { kind: 'gone' };
+    if (!challenge || !view) return { kind: 'gone' };
     if (challenge.status !== 'open') return { kind: 'closed', view };
     const correct = choice === challenge.correctIndex;
     const points = awardedPoints('daily', correct ? 'right' : 'wrong', false);
-    const reviewed = review(context.memory, correct ? 'right' : 'wrong', now, context.retention);
-    const today = utcDay(now);
-    const studyStreak = extendStudyStreak(context.studyStreak, today);
+    // The streak shown is the applied one plus this answer: a pass of this member's still applying is waited for.
+    await this.ledger.inFlight(userId);
     const written = await this.daily.recordAnswer({
       challengeId,
       guildId: challenge.guildId,
@@ -238,25 +254,35 @@ export class DailyService {
       correct,
       points,
       answeredAt: now,
-      awardDay: today,
-      studyStreak,
-      memory: {
-        userId,
-        cardId: challenge.cardId,
-        deckId: challenge.deckId,
-        source: 'daily',
-        roundId: null,
-        challengeId,
-        next: reviewed.next,
-        log: reviewed.log,
-      },
+      awardDay: utcDay(now),
+      correctIndex: challenge.correctIndex,
     });
-    if (written.kind === 'closed') return { kind: 'closed', view };
+    if (written.kind === 'closed') {
+      this.answered.delete(challengeId);
+      // Judged by a challenge kept in memory that is not open as kept: decide again from the database.
+      if (kept) return this.answer(challengeId, userId, choice, now, pressedIn, true);
+      return { kind: 'closed', view };
+    }
     if (written.kind === 'duplicate') {
       return { kind: 'duplicate', view, previous: await this.daily.memberAnswer(challengeId, userId) };
     }
+    await this.ledger.recorded(userId);
     this.scheduleCountRefresh(challengeId);
     return { kind: 'answered', view, choice, correct, points, dailyStreak: written.dailyStreak, bestDailyStreak: written.bestDailyStreak };
+  }
+
+  /** Reads the challenge a press answers, and keeps it while it is open (see `answered`). */
+  private async challengeToAnswer(challengeId: number): Promise<DailyChallengeRow | undefined> {
+    const challenge = await this.daily.challenge(challengeId);
+    if (challenge?.status === 'open') {
+      this.answered.set(challengeId, challenge);
+      // Open challenges are a few a day per guild; keep the newest.
+      for (const oldest of this.answered.keys()) {
+        if (this.answered.size <= MAX_CHALLENGES_KEPT) break;
+        this.answered.delete(oldest);
+      }
+    }
+    return challenge;
   }
 
   /** Stops pending message refreshes (shutdown, tests). */

@@ -8,7 +8,9 @@ import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import { compareTypedAnswer, TYPED_ANSWER_MAX_LENGTH, type TypedComparison } from '../domain/typed-answer.js';
 import { deckHandle, QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
-import type { GradingVersions, Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
+import { LedgerService } from './ledger-service.js';
+import { silentLogger } from '../logger.js';
 import { UserError } from '../errors.js';
 
 /** A card on screen: what renderers need to draw a round. */
@@ -68,13 +70,6 @@ export interface StartQuizInput {
   interactionId?: string;
 }
 
-/**
- * A grade meeting concurrent answers of the same member is computed again, as long as each stale try
- * saw another answer land (the versions it read moved): every such retry means some grade of that
- * member was recorded, so the retries end when the member's presses do. Only this many stale tries in
- * a row that saw nothing move (which no concurrent answer explains) give up.
- */
-const MAX_UNEXPLAINED_STALE_GRADES = 3;
 /** Reads made at reveal and kept for the grade; beyond this many, the oldest go. */
 const MAX_PREFETCHED = 2_000;
 
@@ -86,6 +81,8 @@ export class QuizService {
     private readonly decks: DeckSource,
     private readonly rounds: RoundsRepository,
     private readonly random: Random,
+    /** Where recorded grades are applied; by default at once, before grade() returns (the bot defers it: see app.ts). */
+    private readonly ledger: LedgerService = LedgerService.immediate(rounds.database, silentLogger),
   ) {}
 
   async requireDeck(guildId: string | null, deckId: string): Promise<Deck> {
@@ -179,9 +176,10 @@ export class QuizService {
   }
 
   /**
-   * Grades a flashcard with the member's self-grade, or a choice by its index (0–3). The grade is
-   * computed from what {@link readAheadForGrade} read when there is one, else from a fresh read; the
-   * write stores it only if that still holds (GradeRecord.expected), else it is read and computed again.
+   * Grades a flashcard with the member's self-grade, or a choice by its index (0–3), from what
+   * {@link readAheadForGrade} read when there is one, else from a fresh read. The grade is recorded in
+   * the ledger at once; what derives from it (totals, streak, memory) is applied after the reply (see
+   * LedgerService), so the streak and next due date shown are computed here from the same read.
    */
   async grade(
     roundId: number,
@@ -196,28 +194,16 @@ export class QuizService {
     if (prefetched && !pressedElsewhere(prefetched.round, pressedIn)) {
       const outcome = await this.gradeFrom(prefetched, roundId, userId, answer, now, today, interactionId);
       // Only a recorded grade is taken from the read made at reveal; anything else is decided afresh.
-      if (outcome !== 'stale' && outcome.kind === 'graded') return outcome;
+      if (outcome.kind === 'graded') return outcome;
     }
-    let previous: GradingVersions | undefined;
-    for (let unexplained = 0; ; ) {
-      const found = await this.rounds.findForGrading(roundId, today);
-      // A press from another guild than the round's (only a forged request can make one) finds nothing.
-      if (found && pressedElsewhere(found.round, pressedIn)) return { kind: 'gone' };
-      if (previous && found && sameVersions(previous, found.versions)) unexplained++;
-      if (unexplained >= MAX_UNEXPLAINED_STALE_GRADES) {
-        throw new Error(`grading round ${roundId} came back stale ${unexplained} times with nothing changed in between`);
-      }
-      const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today, interactionId);
-      if (outcome === 'stale') {
-        // Another answer of this member changed their totals or this card's memory since the read.
-        previous = found?.versions;
-        continue;
-      }
-      if (outcome.kind !== 'already-graded' || !interactionId) return outcome;
-      // Answered meanwhile: by this very press, received by another process too?
-      const round = await this.rounds.findById(roundId);
-      return round?.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : outcome;
-    }
+    const found = await this.rounds.findForGrading(roundId, today);
+    // A press from another guild than the round's (only a forged request can make one) finds nothing.
+    if (found && pressedElsewhere(found.round, pressedIn)) return { kind: 'gone' };
+    const outcome = await this.gradeFrom(found, roundId, userId, answer, now, today, interactionId);
+    if (outcome.kind !== 'already-graded' || !interactionId) return outcome;
+    // Answered meanwhile: by this very press, received by another process too?
+    const round = await this.rounds.findById(roundId);
+    return round?.answeredInteractionId === interactionId ? { kind: 'delivered-twice' } : outcome;
   }
 
   private async gradeFrom(
@@ -228,7 +214,7 @@ export class QuizService {
     now: Date,
     today: string,
     interactionId: string | undefined,
-  ): Promise<GradeOutcome | 'stale'> {
+  ): Promise<GradeOutcome> {
     if (!found) return { kind: 'gone' };
     const view = await this.viewOf(found.round);
     if (!view) return { kind: 'gone' };
@@ -241,8 +227,6 @@ export class QuizService {
     if (!result) return { kind: 'already-graded', view };
     const correct = isCorrect(result);
     const points = found.round.guildId ? awardedPoints(found.round.source, result, found.earnedToday) : 0;
-    const studyStreak = extendStudyStreak(found.studyStreak, today);
-    const { next, log } = review(found.memory, result, now, found.retention);
     const record = {
       roundId,
       source: found.round.source,
@@ -255,18 +239,7 @@ export class QuizService {
       choice: chosenOf(answer) ?? null,
       answeredAt: now,
       awardDay: today,
-      studyStreak,
-      memory: {
-        userId,
-        cardId: view.card.id,
-        deckId: view.deck.id,
-        source: found.round.source,
-        roundId,
-        challengeId: null,
-        next,
-        log,
-      },
-      expected: found.versions,
+      roundCreatedAt: found.round.createdAt,
       interactionId: interactionId ?? null,
     };
     let outcome;
@@ -279,7 +252,10 @@ export class QuizService {
       earned = 0;
       outcome = await this.rounds.recordGrade({ ...record, points: 0 });
     }
-    if (outcome.stale) return 'stale';
+    if (outcome.recorded) await this.ledger.recorded(userId);
+    // Shown now, applied after the reply from the same state (see LedgerService and effectsOf).
+    const studyStreak = extendStudyStreak(found.studyStreak, today);
+    const { next } = review(found.memory, result, now, found.retention);
     const alreadyEarnedToday = earned === points ? found.earnedToday && correct : true;
     return this.graded(view, result, chosenOf(answer), correct, earned, alreadyEarnedToday, outcome, studyStreak.current, next.due);
   }
@@ -362,14 +338,6 @@ function resultOf(round: Round, answer: { grade: Grade } | { choice: number }): 
   return answer.choice === round.correctIndex ? 'right' : 'wrong';
 }
 
-/** True when a press came from a guild (or DM) other than the round's; `undefined` means "not checked". */
-function pressedElsewhere(round: Round, pressedIn: string | null | undefined): boolean {
-  return pressedIn !== undefined && round.guildId !== pressedIn;
-}
-
-function sameVersions(a: GradingVersions, b: GradingVersions): boolean {
-  return a.createdAt.getTime() === b.createdAt.getTime() && a.answers === b.answers && a.reps === b.reps && a.retention === b.retention;
-}
 
 function chosenOf(answer: { grade: Grade } | { choice: number }): number | undefined {
   return 'choice' in answer ? answer.choice : undefined;
@@ -383,4 +351,9 @@ function isOncePerDayViolation(error: unknown): boolean {
     }
   }
   return false;
+}
+
+/** True when a press came from a guild (or DM) other than the round's; `undefined` means "not checked". */
+function pressedElsewhere(round: Round, pressedIn: string | null | undefined): boolean {
+  return pressedIn !== undefined && round.guildId !== pressedIn;
 }

@@ -4,6 +4,9 @@ import type { Database } from '../../src/db/client.js';
 import { RoundsRepository } from '../../src/db/repositories/rounds-repository.js';
 import { DeckLibrary } from '../../src/decks/library.js';
 import { QuizService } from '../../src/services/quiz-service.js';
+import { LedgerRepository } from '../../src/db/repositories/ledger-repository.js';
+import { LedgerService } from '../../src/services/ledger-service.js';
+import { pino } from 'pino';
 import { resetDatabase, testDatabase, TEST_DB_KIND } from '../support/database.js';
 import { numberedDeck, seededRandom } from '../support/fixtures.js';
 
@@ -69,5 +72,43 @@ describe(`grades of one member racing each other on ${TEST_DB_KIND}`, () => {
     const outcomes = await Promise.allSettled(presses);
     expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value.kind : String(o.reason)))).toEqual(Array.from({ length: 20 }, () => 'graded'));
     expect(await totals()).toEqual({ ledger: { n: 20, points: 20 }, stats: { answers: 20, points: 20 }, memory: 20 });
+  });
+
+  test('GIVEN grades recorded with their application deferred (as the bot does) WHEN processes A, B and C apply ALICE\'s answers at the same moment THEN each answer is applied once, in order, and equals grading with nothing deferred', async () => {
+    const deferred = () => new LedgerService(new LedgerRepository(database), pino({ level: 'silent' }));
+    const [ledgerA, ledgerB, ledgerC] = [deferred(), deferred(), deferred()];
+    const quiz = new QuizService(new DeckLibrary([deck]), new RoundsRepository(database), seededRandom(3), ledgerA);
+    // Two grades of the same card, so the order of applying them shows in its memory.
+    const ids = await revealedRounds(quiz, 6, true);
+    const again = await quiz.startQuiz({ deckId: 'd', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+    const [firstCard] = await database.rows<{ card_id: string }>(sql`select card_id from rounds where id = ${ids[0]}`);
+    await database.rows(sql`update rounds set card_id = ${firstCard!.card_id} where id = ${again.round.id}`);
+    const shown: (number | null)[] = [];
+    for (const [i, id] of [...ids, again.round.id].entries()) {
+      const outcome = await quiz.grade(id, ALICE, { grade: i % 2 ? 'good' : 'hard' }, new Date(NOON.getTime() + i * 60_000));
+      shown.push(outcome.kind === 'graded' ? outcome.totalPoints : null);
+    }
+    // Recorded, not applied: what the member was shown already counts every answer (Hard earns none).
+    const ledgerPoints = await database.rows<{ points: number }>(sql`select points from answers order by id`);
+    expect(shown).toEqual(ledgerPoints.map((_, i) => ledgerPoints.slice(0, i + 1).reduce((sum, r) => sum + r.points, 0)));
+    expect(shown.at(-1)).toBe(3);
+    expect((await totals()).stats).toBeUndefined();
+    expect(await Promise.all([ledgerA.settle(ALICE), ledgerB.settle(ALICE), ledgerC.settle(ALICE)]).then((n) => n.reduce((a, b) => a + b))).toBe(7);
+    const applied = await totals();
+    expect(applied).toEqual({ ledger: { n: 7, points: 3 }, stats: { answers: 7, points: 3 }, memory: 6 });
+    const [logs] = await database.rows<{ n: number }>(sql`select count(*)::int as n from review_logs where user_id = ${ALICE}`);
+    expect(logs?.n).toBe(7);
+    const [memory] = await database.rows<{ reps: number; due: Date }>(sql`select reps, due from card_memory where user_id = ${ALICE} and card_id = ${firstCard!.card_id}`);
+
+    // The same grades, with nothing deferred, on a fresh database: the same memory of the twice-graded card.
+    await resetDatabase(database);
+    const immediate = new QuizService(new DeckLibrary([deck]), new RoundsRepository(database), seededRandom(3));
+    const ids2 = await revealedRounds(immediate, 6, true);
+    const again2 = await immediate.startQuiz({ deckId: 'd', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
+    await database.rows(sql`update rounds set card_id = ${firstCard!.card_id} where id = ${again2.round.id}`);
+    for (const [i, id] of [...ids2, again2.round.id].entries()) await immediate.grade(id, ALICE, { grade: i % 2 ? 'good' : 'hard' }, new Date(NOON.getTime() + i * 60_000));
+    const [memory2] = await database.rows<{ reps: number; due: Date }>(sql`select reps, due from card_memory where user_id = ${ALICE} and card_id = ${firstCard!.card_id}`);
+    expect(memory).toEqual(memory2);
+    expect(memory?.reps).toBe(2);
   });
 });

@@ -2,6 +2,9 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { RoundsRepository } from '../../src/db/repositories/rounds-repository.js';
+import { LedgerRepository } from '../../src/db/repositories/ledger-repository.js';
+import { LedgerService } from '../../src/services/ledger-service.js';
+import { pino } from 'pino';
 import { LeaderboardRepository } from '../../src/db/repositories/leaderboard-repository.js';
 import { StatsRepository } from '../../src/db/repositories/stats-repository.js';
 import { DeckLibrary } from '../../src/decks/library.js';
@@ -224,7 +227,9 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
   test('GIVEN the /quiz, reveal and grade paths THEN /quiz, a reveal and a grade after a reveal each wait on one statement', async () => {
     const counting = await countingDatabase();
     try {
-      const counted = new QuizService(new DeckLibrary(decks), new RoundsRepository(counting.database), seededRandom(3));
+      // As in the bot: what a grade derives is applied after the reply, not before it.
+      const deferred = new LedgerService(new LedgerRepository(counting.database), pino({ level: 'silent' }));
+      const counted = new QuizService(new DeckLibrary(decks), new RoundsRepository(counting.database), seededRandom(3), deferred);
       const trips = async (run: () => Promise<unknown>) => {
         counting.queries.length = 0;
         await run();
@@ -242,6 +247,10 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
       const choice = await counted.startQuiz({ deckId: 'alpha', mode: 'choice', userId: BOB, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON });
       expect(await trips(() => counted.grade(choice.round.id, BOB, { choice: choice.round.correctIndex! }, NOON))).toBe(2);
       expect((await ledger())[0]).toEqual({ n: 2, points: 3 });
+      // Applying a grade afterwards: read the oldest answer to apply with its state, then write it (which
+      // also says that nothing else of ALICE waits); a pass with nothing to apply reads once.
+      expect(await trips(() => deferred.settle(ALICE))).toBe(2);
+      expect(await trips(() => deferred.settle(ALICE))).toBe(1);
     } finally {
       await counting.database.close();
     }

@@ -1,11 +1,8 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
-import { timed, type Database } from '../client.js';
-import { answers, cardMemory, dailyChallenges, dailySettings, memberSettings, memberStats } from '../schema.js';
+import type { Database } from '../client.js';
+import { answers, dailyChallenges, dailySettings } from '../schema.js';
 import type { ShardAssignment } from '../../domain/shards.js';
-import type { MemoryState } from '../../domain/srs.js';
-import type { StudyStreak } from '../../domain/streak.js';
-import { memberState } from './rounds-repository.js';
-import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
+import { p, queuedCte, totalAfterSql } from './shared-sql.js';
 
 export type DailySettingsRow = typeof dailySettings.$inferSelect;
 export type DailyChallengeRow = typeof dailyChallenges.$inferSelect;
@@ -50,15 +47,8 @@ export interface DailyAnswerRecord {
   points: number;
   answeredAt: Date;
   awardDay: string;
-  studyStreak: { current: number; best: number; lastDay: string | null };
-  memory: MemoryWrite;
-}
-
-export interface AnswerContext {
-  challenge: DailyChallengeRow;
-  studyStreak: StudyStreak;
-  memory: MemoryState | null;
-  retention: number;
+  /** The challenge's right option as the answer was judged by: nothing is written unless it still is (with cardId). */
+  correctIndex: number;
 }
 
 export type DailyAnswerWrite =
@@ -75,32 +65,10 @@ export interface ClosingSummary {
 
 
 export class DailyRepository {
-  /* A daily answer's two statements are built once, here: a burst of answers runs nothing else. */
-  private readonly answerContextQuery;
+  /* A daily answer's statement is built once, here: a burst of answers runs nothing else. */
   private readonly answerStatement;
 
-  constructor(private readonly database: Database) {
-    const db = database.db;
-    const userId = p('userId');
-    this.answerContextQuery = timed(
-      'daily_answer_context',
-      db
-        .select({
-          challenge: dailyChallenges,
-          studyStreak: memberStats.studyStreak,
-          bestStudyStreak: memberStats.bestStudyStreak,
-          lastStudyDay: memberStats.lastStudyDay,
-          memory: cardMemory,
-          retention: memberSettings.retention,
-        })
-        .from(dailyChallenges)
-        .leftJoin(memberStats, and(eq(memberStats.guildId, dailyChallenges.guildId), eq(memberStats.userId, userId)))
-        .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, dailyChallenges.cardId)))
-        .leftJoin(memberSettings, eq(memberSettings.userId, userId))
-        .where(eq(dailyChallenges.id, p('challengeId')))
-        .limit(1)
-        .prepare('daily_answer_context'),
-    );
+  constructor(readonly database: Database) {
     this.answerStatement = database.prepare<{
       open: boolean;
       inserted: number;
@@ -111,20 +79,25 @@ export class DailyRepository {
       'daily_record_answer',
       sql`
       with open_challenge as (
-        select id from daily_challenges where id = ${p('challengeId')} and status = 'open' for share
+        select id from daily_challenges
+        where id = ${p('challengeId')} and status = 'open' and card_id = ${p('cardId')} and correct_index = ${p('correctIndex')}::smallint
+        for share
       ), inserted as (
         insert into answers (challenge_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
         select id, 'daily', ${p('guildId')}, ${p('userId')}, ${p('deckId')}, ${p('cardId')}, ${p('result')}, ${p('correct')}::boolean,
                ${p('choice')}::smallint, ${p('points')}::int, ${p('at')}::timestamptz, ${p('awardDay')}::date
         from open_challenge
         on conflict (challenge_id, user_id) do nothing
-        returning challenge_id
-      )${totalsCte('inserted', true)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
+        returning id, user_id
+      )${queuedCte('inserted')}, streak as (
+        select case when ${p('correct')}::boolean then coalesce((select s.daily_streak from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), 0) + 1 else 0 end as now,
+               coalesce((select s.best_daily_streak from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), 0) as best
+      )
       select exists (select 1 from open_challenge) as open,
              (select count(*)::int from inserted) as inserted,
-             (select daily_streak from totals) as daily_streak,
-             (select best_daily_streak from totals) as best_daily_streak,
-             (select points from totals) as points`,
+             (select now from streak) as daily_streak,
+             (select greatest(best, now) from streak) as best_daily_streak,
+             ${totalAfterSql(p('guildId'), p('userId'), p('points'))} as points`,
     );
   }
 
@@ -246,19 +219,6 @@ export class DailyRepository {
     return row;
   }
 
-  /**
-   * What answering needs, in one round trip: the challenge, and the member's totals in its guild,
-   * memory of its card and review settings.
-   */
-  async answerContext(challengeId: number, userId: string): Promise<AnswerContext | undefined> {
-    const [row] = await this.answerContextQuery.execute({ challengeId, userId });
-    if (!row) return undefined;
-    return {
-      challenge: row.challenge,
-      ...memberState(row),
-    };
-  }
-
   async challenge(id: number): Promise<DailyChallengeRow | undefined> {
     const [row] = await this.database.db.select().from(dailyChallenges).where(eq(dailyChallenges.id, id)).limit(1);
     return row;
@@ -377,7 +337,10 @@ export class DailyRepository {
 
   /**
    * Records a daily answer in one statement: only while the challenge is open, once per member (the
-   * unique (challenge, member) index), with the member's totals and streak. The challenge row is only
+   * unique (challenge, member) index), in the ledger with its row to apply (LedgerService writes the
+   * totals, streaks and memory after the reply); it returns the daily streak and points the member
+   * will have once it is applied. It writes only while the challenge still has the card and right
+   * option the answer was judged by (`closed` otherwise). The challenge row is only
    * share-locked, so a burst of answers does not queue on it, while closing waits for answers in flight.
    */
   async recordAnswer(a: DailyAnswerRecord): Promise<DailyAnswerWrite> {
@@ -393,8 +356,7 @@ export class DailyRepository {
       points: a.points,
       at: a.answeredAt.toISOString(),
       awardDay: a.awardDay,
-      ...totalsValues(a, a.correct),
-      ...memoryValues(a.memory),
+      correctIndex: a.correctIndex,
     });
     const row = rows[0];
     if (!row?.open) return { kind: 'closed' };

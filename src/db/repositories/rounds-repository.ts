@@ -2,7 +2,7 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { timed, type Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
-import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
+import { p, queuedCte, totalAfterSql } from './shared-sql.js';
 import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
@@ -39,24 +39,6 @@ export interface RoundForGrading {
   memory: MemoryState | null;
   /** The owner's desired retention. */
   retention: number;
-  /** What the grade was computed from, for the write to check that it still holds. */
-  versions: GradingVersions;
-}
-
-/**
- * What a grade depends on, as the grade's write checks it: the round itself, the member's answer count
- * in the guild (it moves with every answer there, so with the streak and "earned today"), their review
- * count of the card (it moves with every review of it, anywhere) and their retention setting.
- */
-export interface GradingVersions {
-  /** The round's creation time: with its id, owner and card, that it is the round that was read. */
-  createdAt: Date;
-  /** member_stats.answers in the round's guild; -1 without a row (or outside a guild). */
-  answers: number;
-  /** card_memory.reps of the card; -1 for a card never reviewed. */
-  reps: number;
-  /** member_settings.retention; null without settings. */
-  retention: number | null;
 }
 
 export interface GradeRecord {
@@ -73,21 +55,15 @@ export interface GradeRecord {
   points: number;
   answeredAt: Date;
   awardDay: string;
-  /** The study streak after this answer (written only when the answer is recorded). */
-  studyStreak: StudyStreak;
-  /** The card's memory after this answer. */
-  memory: MemoryWrite;
-  /** What the grade was computed from: nothing is written unless it still holds. */
-  expected: GradingVersions;
+  /** When the round that was read was created: with its id, owner and card, that it is still that round. */
+  roundCreatedAt: Date;
   /** The press that graded it, kept on the round so the same press delivered again is recognised. */
   interactionId?: string | null;
 }
 
 export interface GradeOutcome {
-  /** False when nothing was written: the round had already been graded, or `stale`. */
+  /** False when nothing was written: the round had already been graded (or is gone). */
   recorded: boolean;
-  /** Nothing was written because what the grade was computed from has changed since: compute it again. */
-  stale: boolean;
   /** The member's all-time points in this guild after the answer, when in a guild. */
   totalPoints: number | null;
 }
@@ -103,7 +79,7 @@ export class RoundsRepository {
   private readonly roundForGrading;
   private readonly gradeStatement;
 
-  constructor(private readonly database: Database) {
+  constructor(readonly database: Database) {
     const db = database.db;
     this.insertRound = timed(
       'rounds_insert',
@@ -174,12 +150,7 @@ export class RoundsRepository {
             select 1 from ${answers} a
             where a.guild_id = ${rounds.guildId} and a.user_id = ${rounds.ownerId} and a.card_id = ${rounds.cardId}
               and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
-          studyStreak: memberStats.studyStreak,
-          bestStudyStreak: memberStats.bestStudyStreak,
-          lastStudyDay: memberStats.lastStudyDay,
-          answers: memberStats.answers,
-          memory: cardMemory,
-          retention: memberSettings.retention,
+          ...memberStateColumns,
         })
         .from(rounds)
         .leftJoin(memberStats, and(eq(memberStats.guildId, rounds.guildId), eq(memberStats.userId, rounds.ownerId)))
@@ -189,16 +160,17 @@ export class RoundsRepository {
         .limit(1)
         .prepare('rounds_for_grading'),
     );
-    this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null; was_open: boolean | null }>(
+    // The grade answers the member as soon as the round is claimed and its answer is in the ledger
+    // (with its row to apply); totals, memory and the review log follow once the reply has gone (see
+    // LedgerService). The total shown is the member's applied points, plus their answers still to
+    // apply, plus this one: what the totals will be once applied.
+    this.gradeStatement = database.prepare<{ recorded: number; total_points: number | null }>(
       'rounds_record_grade',
       sql`
       with claimed as (
         update rounds set answered_at = ${p('at')}::timestamptz, answered_interaction_id = ${p('interactionId')}::text
         where id = ${p('roundId')} and answered_at is null
           and owner_id = ${p('userId')} and card_id = ${p('cardId')} and created_at = ${p('createdAt')}::timestamptz
-          and coalesce((select s.answers from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), -1) = ${p('expectedAnswers')}::int
-          and coalesce((select c.reps from card_memory c where c.user_id = ${p('userId')} and c.card_id = ${p('cardId')}), -1) = ${p('expectedReps')}::int
-          and (select m.retention from member_settings m where m.user_id = ${p('userId')}) is not distinct from ${p('expectedRetention')}::float8
         returning id
       ), inserted as (
         insert into answers (round_id, source, guild_id, user_id, deck_id, card_id, result, correct, choice, points, answered_at, award_day)
@@ -206,10 +178,9 @@ export class RoundsRepository {
                ${p('choice')}::smallint, ${p('points')}::int, ${p('at')}::timestamptz, ${p('awardDay')}::date
         from claimed
         on conflict (round_id) do nothing
-        returning guild_id, user_id
-      )${totalsCte('inserted', false)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
-      select (select count(*)::int from inserted) as recorded, (select points from totals) as total_points,
-             (select answered_at is null from rounds where id = ${p('roundId')}) as was_open`,
+        returning id, user_id
+      )${queuedCte('inserted')}
+      select (select count(*)::int from inserted) as recorded, ${totalAfterSql(p('guildId'), p('userId'), p('points'))} as total_points`,
     );
   }
 
@@ -303,16 +274,14 @@ export class RoundsRepository {
       round: row.round,
       earnedToday: row.earnedToday,
       ...memberState(row),
-      versions: { createdAt: row.round.createdAt, answers: row.answers ?? -1, reps: row.memory?.reps ?? -1, retention: row.retention },
     };
   }
 
   /**
-   * Records a grade in one statement: marks the round answered (only if it was not), appends the
-   * answer to the ledger, adds to the member's totals and stores the card's new memory. Two presses
-   * at once record one answer: the conditional update serialises them and the ledger's unique round
-   * id backs it. It writes only if `expected` still holds, so a grade computed from a member's totals
-   * or memory that another answer has changed meanwhile is never stored (it comes back `stale`).
+   * Records a grade in one statement: marks the round answered (only if it was not) and appends the
+   * answer to the ledger, with its row to apply (LedgerService applies it to the member's totals and
+   * memory after the reply). Two presses at once record one answer: the conditional update serialises
+   * them and the ledger's unique round id backs it.
    */
   async recordGrade(g: GradeRecord): Promise<GradeOutcome> {
     const [row] = await this.gradeStatement({
@@ -328,19 +297,21 @@ export class RoundsRepository {
       choice: g.choice,
       points: g.points,
       awardDay: g.awardDay,
-      createdAt: g.expected.createdAt.toISOString(),
-      expectedAnswers: g.expected.answers,
-      expectedReps: g.expected.reps,
-      expectedRetention: g.expected.retention,
+      createdAt: g.roundCreatedAt.toISOString(),
       interactionId: g.interactionId ?? null,
-      ...totalsValues(g),
-      ...memoryValues(g.memory),
     });
-    const recorded = (row?.recorded ?? 0) > 0;
-    // Not written although the round was still open before this statement (or is gone): the check failed.
-    return { recorded, stale: !recorded && row?.was_open !== false, totalPoints: row?.total_points ?? null };
+    return { recorded: (row?.recorded ?? 0) > 0, totalPoints: row?.total_points ?? null };
   }
 }
+
+/** The columns {@link memberState} reads, from member_stats, card_memory and member_settings left-joined. */
+export const memberStateColumns = {
+  studyStreak: memberStats.studyStreak,
+  bestStudyStreak: memberStats.bestStudyStreak,
+  lastStudyDay: memberStats.lastStudyDay,
+  memory: cardMemory,
+  retention: memberSettings.retention,
+};
 
 /**
  * A member's study streak, memory of a card and retention as answering needs them, from a row of

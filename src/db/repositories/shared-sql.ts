@@ -162,3 +162,27 @@ export function periodPointsCte(gate: string): SQL {
         returning 1
       )`;
 }
+
+/**
+ * The CTE that queues the answers `gate` inserted (it returns their `id` and `user_id`) for
+ * LedgerService to apply once the member has their reply. Starts with a comma.
+ */
+export function queuedCte(gate: string): SQL {
+  return sql`, queued as (
+        insert into answers_to_apply (answer_id, user_id)
+        select id, user_id from ${sql.raw(gate)}
+        returning 1
+      )`;
+}
+
+/**
+ * A member's all-time points in a guild once this answer (worth `points`) and every answer of theirs
+ * still to apply are applied: what they see right after answering. Null outside a guild.
+ */
+export function totalAfterSql(guildId: SQL.Aliased | SQL | unknown, userId: unknown, points: unknown): SQL {
+  return sql`case when ${guildId}::text is null then null else
+        coalesce((select s.points from member_stats s where s.guild_id = ${guildId} and s.user_id = ${userId}), 0)
+        + coalesce((select sum(a.points)::int from answers_to_apply q join answers a on a.id = q.answer_id
+                    where q.user_id = ${userId} and a.guild_id = ${guildId}), 0)
+        + ${points}::int end`;
+}

@@ -23,6 +23,8 @@ export const leaderboardCommand: SlashCommand = {
 
   async execute(interaction, ctx) {
     if (!interaction.guildId) throw new UserError('The leaderboard belongs to a server: run /leaderboard in a server channel.');
+    // Every member's answers this process recorded count, however recent.
+    await ctx.ledger.settleAll();
     const board = await ctx.leaderboard.leaderboard({
       guildId: interaction.guildId,
       period: (interaction.options.getString('period') as Period | null) ?? 'all',

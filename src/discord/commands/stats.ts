@@ -16,6 +16,8 @@ export const statsCommand: SlashCommand = {
     if (!interaction.guildId) throw new UserError('/stats counts points per server: run it in a server channel.');
     const user = interaction.options.getUser('member') ?? interaction.user;
     const now = ctx.now();
+    // Another member's answers this process recorded count too (the caller's own are applied already).
+    if (user.id !== interaction.user.id) await ctx.ledger.settleRecorded(user.id);
     const [record, srs, heatmap] = await Promise.all([
       ctx.stats.memberRecord(interaction.guildId, user.id, now),
       ctx.review.memberStats(user.id, now, interaction.guildId),

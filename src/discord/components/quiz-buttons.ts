@@ -62,7 +62,8 @@ export async function handleGrade(
 /** The card after its grade: the verdict and Next card, or in a review session the next due card. */
 export async function gradedView(outcome: Extract<GradeOutcome, { kind: 'graded' }>, ctx: BotContext, now: Date): Promise<MessageView> {
   if (outcome.view.round.source !== 'review') return renderGraded(outcome);
-  // A review session moves straight on to the next due card.
+  // A review session moves straight on to the next due card: the memory of this one must be applied first.
+  await ctx.ledger.settle(outcome.view.round.ownerId);
   const next = await ctx.review.continueAfter(outcome.view.round, now);
   const preface = reviewVerdict(outcome, now);
   return 'kind' in next ? { ...renderReviewDone(next), content: preface } : renderQuestion(next, preface);
@@ -77,6 +78,8 @@ export async function announceEarnedRoles(interaction: ButtonInteraction | Modal
   if (!guildId) return;
   let earned: string[];
   try {
+    // Roles go by points: the ones this grade earned are applied first.
+    await ctx.ledger.settle(interaction.user.id);
     earned = await ctx.rewards.grantEarned(guildId, interaction.user.id, now);
   } catch (error) {
     // The grade is recorded and shown: a failure here must not reach the router, whose apology would say otherwise.

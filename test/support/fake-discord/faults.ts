@@ -24,6 +24,11 @@ export interface FaultResponse {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
+  /**
+   * Handle the request (its effects are visible at once, e.g. an interaction's answer), then hold the
+   * HTTP response this long: the bot has answered, and its await for Discord's response is still pending.
+   */
+  holdAnswerMs?: number;
   /** Destroy the socket without answering (discord.js sees a network error and retries). */
   destroySocket?: boolean;
 }

@@ -203,6 +203,7 @@ export class RestApi {
           }
         }
       }
+      if (fault?.holdAnswerMs) await new Promise((r) => setTimeout(r, fault.holdAnswerMs));
     } catch (error) {
       if (error instanceof DiscordApiError) reply = json(error.body, error.status);
       else reply = json({ message: `FakeDiscord internal error: ${error instanceof Error ? error.stack : String(error)}`, code: 0 }, 500);
