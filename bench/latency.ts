@@ -119,6 +119,12 @@ interface Result {
 const twelveHoursAway = (): string => `${String((new Date().getUTCHours() + 12) % 24).padStart(2, '0')}:00`;
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * The pause after each interaction before the next bot's turn. Without it, a bot's work after its reply
+ * landed on whichever bot came next in the round-robin: measured 2026-12-01, applying the ledger after
+ * a PGlite grade added 0.3–0.4 ms to the PostgreSQL bot measured right after it.
+ */
+const TURN_GAP_MS = 4;
 
 function buttonId(message: StoredMessage | undefined, label: string): string {
   const id = (message?.components ?? []).flatMap((row) => row.components ?? []).find((c) => c.label === label)?.custom_id;
@@ -209,9 +215,12 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
       if (k) samples[k].add(r.latencyMs, r.callbackType);
       return r;
     };
+    // A turn ends TURN_GAP_MS after the answer, so what a bot does after answering (reading ahead for
+    // the grade, applying the ledger) is not measured as the next bot's latency.
+    const turn = <T>(interaction: () => Promise<T>) => turns.run(() => interaction().then(async (r) => (await sleep(TURN_GAP_MS), r)));
     const command = (user: FakeMember, commandName: string, options: Record<string, string | number> = {}, subcommand?: string) =>
-      turns.run(() => fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) }));
-    const press = (input: Parameters<FakeDiscord['press']>[0]) => turns.run(() => fake.press(input));
+      turn(() => fake.command({ user, guildId: guild.id, channelId: study.id, name: commandName, options, ...(subcommand ? { subcommand } : {}) }));
+    const press = (input: Parameters<FakeDiscord['press']>[0]) => turn(() => fake.press(input));
 
     const withinBudget = (): void => {
       if (Date.now() - shared.began > RUN_BUDGET_MS) throw new Error(`${name}: over the run's ${RUN_BUDGET_MS / 60_000}-minute budget after ${interactions} interactions`);
@@ -421,9 +430,10 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
       '127.0.0.1, started with `--inspect=127.0.0.1:0` so that the bench can ask for a full garbage collection before it reads memory ' +
       '(the "after a full GC" row; nothing attaches otherwise). ' +
       `The bots run at the same time and take turns, one interaction at a time (the machine's load falls on all of them alike), ` +
+      `each turn ending ${TURN_GAP_MS} ms after its answer (so a bot's work after replying is not timed as the next bot's), ` +
       `after a warm-up of ${WARM_UP_ROUNDS} study rounds and ${WARM_UP_DAILY} daily answers; each burst runs alone, after all the rest. ` +
       'The floor bot (bench/floor-bot.ts) is the smallest discord.js bot that answers the same way (an embed and a button per command, an ' +
-      'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths. ' +
+      'update per press) without a database: its command is compared with `/quiz`, its press with the three button paths and the daily answer. ' +
       'The second floor is the same bot committing one row (the interaction\'s id, unique, the member, the time) to a PostgreSQL ' +
       'database of its own before each answer: what any bot that keeps what members do pays at least.',
     '',
