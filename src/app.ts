@@ -138,7 +138,7 @@ export function createApp(deps: AppDeps): App {
     new DiscordGamePublisher(client),
     random,
     deps.logger.child({ feature: 'game' }),
-    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now, ledger },
+    { ...DEFAULT_GAME_OPTIONS, secondMs: deps.config.gameSecondMs ?? DEFAULT_GAME_OPTIONS.secondMs, now },
   );
   const rounds = new RoundsRepository(deps.database);
   const review = new ReviewService(library, rounds, memory, deps.logger.child({ feature: 'review' }));

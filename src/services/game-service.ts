@@ -12,11 +12,12 @@ import {
   type ScoreLine,
 } from '../domain/game.js';
 import { shuffled, type Random } from '../domain/random.js';
+import { review } from '../domain/srs.js';
+import { extendStudyStreak } from '../domain/streak.js';
 import { utcDay } from '../domain/time.js';
 import type { Card, Deck } from '../domain/types.js';
 import type { GameClaim, GameQuestionRow, GameRepository, GameRow } from '../db/repositories/game-repository.js';
 import { outsideBudget } from '../deadlines.js';
-import { LedgerService } from './ledger-service.js';
 import { UserError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { PublishError } from './daily-service.js';
@@ -72,8 +73,6 @@ export interface GameOptions {
   /** A count edit still unanswered after this long is given up (a rate limit must not hold it). */
   countEditTimeoutMs: number;
   now: () => Date;
-  /** Where recorded answers are applied (the bot's defers it past the reply); by default at once. */
-  ledger?: LedgerService;
 }
 
 export const DEFAULT_GAME_OPTIONS: Omit<GameOptions, 'now'> = { secondMs: 1000, countRefreshMs: 2000, claimTtlMs: 30_000, countEditTimeoutMs: 2500 };
@@ -103,11 +102,7 @@ export class GameService {
     private readonly random: Random,
     private readonly logger: Logger,
     private readonly options: GameOptions,
-  ) {
-    this.ledger = options.ledger ?? LedgerService.immediate(repo.database, logger);
-  }
-
-  private readonly ledger: LedgerService;
+  ) {}
 
   /** Starts a game in a channel; a second game in the same channel is refused with a link to the first. */
   async start(input: { guildId: string; channelId: string; deckId: string; questions: number | null; seconds: number | null; userId: string }): Promise<{ game: GameRow; deck: Deck; questions: number }> {
@@ -155,6 +150,7 @@ export class GameService {
       const q = context.question;
       if (q.status !== 'open' || !q.deadline || now.getTime() >= q.deadline.getTime()) return { kind: 'closed' };
       const correct = choice === q.correctIndex;
+      const reviewed = review(context.memory, correct ? 'right' : 'wrong', now, context.retention);
       const written = await this.repo.recordAnswer({
         questionId,
         guildId: context.guildId,
@@ -166,11 +162,12 @@ export class GameService {
         points: gameLedgerPoints(correct, context.earnedToday),
         answeredAt: now,
         awardDay: today,
+        studyStreak: extendStudyStreak(context.studyStreak, today),
+        memory: { userId, cardId: q.cardId, deckId: q.deckId, source: 'game', roundId: null, challengeId: null, next: reviewed.next, log: reviewed.log },
       });
       if (written.kind === 'raced') continue;
       if (written.kind === 'closed') return { kind: 'closed' };
       if (written.kind === 'duplicate') return { kind: 'duplicate', choice: (await this.repo.memberChoice(questionId, userId)) ?? null };
-      await this.ledger.recorded(userId);
       if (isQuestionOver({ deadline: q.deadline, joined: written.joined, waitingFor: written.waitingFor }, now)) this.arm(q.gameId, now);
       else this.scheduleCountEdit(q);
       return { kind: 'locked', choice };

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { Database } from '../../src/db/client.js';
 import { RoundsRepository } from '../../src/db/repositories/rounds-repository.js';
+import { DailyRepository } from '../../src/db/repositories/daily-repository.js';
 import { DeckLibrary } from '../../src/decks/library.js';
 import { QuizService } from '../../src/services/quiz-service.js';
 import { LedgerRepository } from '../../src/db/repositories/ledger-repository.js';
@@ -110,5 +111,24 @@ describe(`grades of one member racing each other on ${TEST_DB_KIND}`, () => {
     const [memory2] = await database.rows<{ reps: number; due: Date }>(sql`select reps, due from card_memory where user_id = ${ALICE} and card_id = ${firstCard!.card_id}`);
     expect(memory).toEqual(memory2);
     expect(memory?.reps).toBe(2);
+  });
+
+  test('GIVEN a graded answer not yet applied WHEN the guild\'s week and month points are rebuilt for a new timezone THEN applying it afterwards counts it once', async () => {
+    const ledger = new LedgerService(new LedgerRepository(database), pino({ level: 'silent' }));
+    const quiz = new QuizService(new DeckLibrary([deck]), new RoundsRepository(database), seededRandom(3), ledger);
+    const [first, second] = await revealedRounds(quiz, 2, true);
+    await quiz.grade(first!, ALICE, { grade: 'good' }, NOON);
+    await ledger.settle(ALICE);
+    await quiz.grade(second!, ALICE, { grade: 'good' }, NOON);
+    // The second is in the ledger, still to apply, when /daily setup changes the zone.
+    await new DailyRepository(database).rebuildPeriodPoints(GUILD, 'Asia/Tokyo', NOON);
+    await ledger.settle(ALICE);
+    const periods = await database.rows<{ period: string; points: number }>(
+      sql`select period, points from member_period_points where guild_id = ${GUILD} and user_id = ${ALICE} order by period`,
+    );
+    expect(periods).toEqual([
+      { period: 'month', points: 2 },
+      { period: 'week', points: 2 },
+    ]);
   });
 });

@@ -134,6 +134,8 @@ export class DailyRepository {
         cross join lateral (values ('week', date_trunc('week', a.answered_at at time zone ${timeZone})::date),
                                    ('month', date_trunc('month', a.answered_at at time zone ${timeZone})::date)) v(period, starts_on)
         where a.guild_id = ${guildId} and a.points > 0 and a.answered_at >= ${since}::timestamptz
+          -- An answer still to apply adds its points when it is applied (LedgerService), in the new zone.
+          and not exists (select 1 from answers_to_apply q where q.answer_id = a.id)
         group by 1, 2, 3, 4`);
     });
   }

@@ -1,8 +1,11 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { timed, type Database } from '../client.js';
-import { answers, gameQuestions, games } from '../schema.js';
+import { answers, cardMemory, gameQuestions, games, memberSettings, memberStats } from '../schema.js';
 import type { GameAnswer } from '../../domain/game.js';
-import { p, queuedCte } from './shared-sql.js';
+import type { MemoryState } from '../../domain/srs.js';
+import type { StudyStreak } from '../../domain/streak.js';
+import { memberState } from './rounds-repository.js';
+import { memoryCtes, memoryValues, p, periodPointsCte, totalsCte, totalsValues, type MemoryWrite } from './shared-sql.js';
 
 export type GameRow = typeof games.$inferSelect;
 export type GameQuestionRow = typeof gameQuestions.$inferSelect;
@@ -19,6 +22,9 @@ export interface GameAnswerContext {
   question: GameQuestionRow;
   guildId: string;
   earnedToday: boolean;
+  studyStreak: StudyStreak;
+  memory: MemoryState | null;
+  retention: number;
 }
 
 export interface GameAnswerRecord {
@@ -32,6 +38,8 @@ export interface GameAnswerRecord {
   points: number;
   answeredAt: Date;
   awardDay: string;
+  studyStreak: StudyStreak;
+  memory: MemoryWrite;
 }
 
 export type GameAnswerWrite =
@@ -59,7 +67,7 @@ export class GameRepository {
   private readonly answerContextQuery;
   private readonly answerStatement;
 
-  constructor(readonly database: Database) {
+  constructor(private readonly database: Database) {
     const db = database.db;
     const userId = p('userId');
     this.answerContextQuery = timed(
@@ -72,9 +80,17 @@ export class GameRepository {
             select 1 from ${answers} a
             where a.guild_id = ${games.guildId} and a.user_id = ${userId} and a.card_id = ${gameQuestions.cardId}
               and a.award_day = ${p('today')}::date and a.points > 0 and a.source <> 'daily')`,
+          studyStreak: memberStats.studyStreak,
+          bestStudyStreak: memberStats.bestStudyStreak,
+          lastStudyDay: memberStats.lastStudyDay,
+          memory: cardMemory,
+          retention: memberSettings.retention,
         })
         .from(gameQuestions)
         .innerJoin(games, eq(games.id, gameQuestions.gameId))
+        .leftJoin(memberStats, and(eq(memberStats.guildId, games.guildId), eq(memberStats.userId, userId)))
+        .leftJoin(cardMemory, and(eq(cardMemory.userId, userId), eq(cardMemory.cardId, gameQuestions.cardId)))
+        .leftJoin(memberSettings, eq(memberSettings.userId, userId))
         .where(eq(gameQuestions.id, p('questionId')))
         .limit(1)
         .prepare('game_answer_context'),
@@ -95,11 +111,11 @@ export class GameRepository {
                ${p('choice')}::smallint, ${p('points')}::int, ${p('at')}::timestamptz, ${p('awardDay')}::date
         from open_question
         on conflict (game_question_id, user_id) do nothing
-        returning id, user_id
-      )${queuedCte('inserted')}, earlier as (
+        returning game_question_id
+      ), earlier as (
         select distinct a.user_id from answers a join game_questions g on g.id = a.game_question_id
         where g.game_id = (select game_id from open_question) and g.position < (select position from open_question)
-      )
+      )${totalsCte('inserted', false)}${periodPointsCte('inserted')}${memoryCtes('inserted')}
       select exists (select 1 from open_question) as open,
              (select count(*)::int from inserted) as inserted,
              (select count(*)::int from answers where game_question_id = ${p('questionId')}) + (select count(*)::int from inserted) as answered,
@@ -293,13 +309,13 @@ export class GameRepository {
   async answerContext(questionId: number, userId: string, today: string): Promise<GameAnswerContext | undefined> {
     const [row] = await this.answerContextQuery.execute({ questionId, userId, today });
     if (!row) return undefined;
-    return { question: row.question, guildId: row.guildId, earnedToday: row.earnedToday };
+    return { question: row.question, guildId: row.guildId, earnedToday: row.earnedToday, ...memberState(row) };
   }
 
   /**
    * Records a game answer in one statement: only while the question is open and before its deadline,
-   * once per member (the unique (question, member) index), in the ledger with its row to apply (the
-   * member's totals, period points and card memory follow: see LedgerService). A concurrent answer of the same card elsewhere that took the day's points first makes
+   * once per member (the unique (question, member) index), with the member's totals, period points and
+   * card memory. A concurrent answer of the same card elsewhere that took the day's points first makes
    * the once-a-day index refuse this one: that comes back as `raced`, to be computed again.
    */
   async recordAnswer(a: GameAnswerRecord): Promise<GameAnswerWrite | { kind: 'raced' }> {
@@ -317,6 +333,8 @@ export class GameRepository {
         points: a.points,
         at: a.answeredAt.toISOString(),
         awardDay: a.awardDay,
+        ...totalsValues(a, undefined),
+        ...memoryValues(a.memory),
       });
     } catch (error) {
       if (isUniqueViolation(error, 'answers_card_points_once_a_day')) return { kind: 'raced' };
