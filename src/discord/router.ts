@@ -73,6 +73,8 @@ interface InFlight {
   answering: boolean;
   /** Settles when the interaction is done with, answered or not. */
   finished: Promise<void>;
+  /** Answered (or failed) and only applying what its member recorded: nothing more to tell them. */
+  handled: boolean;
 }
 
 /**
@@ -103,7 +105,7 @@ export class InteractionRouter {
     const stopping = this.stopping;
     let finish = () => {};
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false, answering: false, finished };
+    const entry: InFlight = { interaction, budget: createBudget(this.dbBudgetMs), superseded: false, answering: false, finished, handled: false };
     this.inFlight.add(entry);
     // The guard wraps reply() and update() before the handler can call them.
     const stopGuard =
@@ -120,11 +122,19 @@ export class InteractionRouter {
     } finally {
       stopGuard?.();
       finish();
+      entry.handled = true;
+      // Answered: now what the member's answer derives (totals, memory) is applied, off the reply's
+      // path but inside the interaction's time in flight, so a shutdown's drain waits for it too.
+      await this.ctx.ledger.settleRecorded(interaction.user.id);
       this.inFlight.delete(entry);
       if (this.inFlight.size === 0) this.idleWaiters.splice(0).forEach((resolve) => resolve());
     }
-    // Answered: now what the member's answer derives (totals, memory) is applied, off the reply's path.
-    await this.ctx.ledger.settleRecorded(interaction.user.id);
+  }
+
+  /** Resolves once no interaction is in flight (tests, before they clear the database). */
+  whenIdle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -137,7 +147,7 @@ export class InteractionRouter {
   async shutdown(drainMs: number, answerMs = RESTARTING_ANSWER_TIMEOUT_MS): Promise<void> {
     this.stopping = true;
     await this.idle(drainMs);
-    const running = [...this.inFlight].filter((entry) => !entry.superseded);
+    const running = [...this.inFlight].filter((entry) => !entry.superseded && !entry.handled);
     if (running.length === 0) return;
     const answering = running.filter((entry) => entry.answering);
     const late = running.filter((entry) => !entry.answering);

@@ -22,6 +22,9 @@ export function useHarness(now = '2026-03-10T12:00:00Z'): { readonly h: Harness;
     await ctx.h?.stop();
   });
   beforeEach(async () => {
+    // The last test's interactions may still be applying their answers (after their replies): let them end first.
+    await Promise.all(ctx.h.apps.map((app) => app.router.whenIdle()));
+    await Promise.all(ctx.h.apps.map((app) => app.context.ledger.settleAll()));
     await ctx.database.db.execute(MEMBER_TABLES);
     ctx.h.clock.set(now);
   });
