@@ -1,10 +1,10 @@
 import type { Database } from '../db/client.js';
 import { LedgerRepository } from '../db/repositories/ledger-repository.js';
-import { runWithBudget } from '../deadlines.js';
+import { remainingBudgetMs, runWithBudget } from '../deadlines.js';
 import { effectsOf } from '../domain/answer-effects.js';
 import type { Logger } from '../logger.js';
 
-/** The database budget of one pass applying a member's answers (it runs after the reply, on its own). */
+/** The database budget of one pass applying a member's answers after a reply (less when an interaction waits for it). */
 export const LEDGER_APPLY_BUDGET_MS = 5_000;
 /** Stale tries in a row on one answer (its state moved between the read and the write) before a pass gives up. */
 const MAX_STALE_TRIES = 5;
@@ -25,7 +25,7 @@ export class LedgerService {
   /** Each member's pass in progress (or queued), so passes for one member run one after another. */
   private readonly passes = new Map<string, Promise<number>>();
   /** Members with answers this process recorded and has not applied yet. */
-  private readonly recorded_ = new Set<string>();
+  private readonly unapplied = new Set<string>();
 
   constructor(
     private readonly ledger: LedgerRepository,
@@ -45,7 +45,7 @@ export class LedgerService {
    */
   async recorded(userId: string): Promise<void> {
     if (this.deferred) {
-      this.recorded_.add(userId);
+      this.unapplied.add(userId);
       return;
     }
     await this.inFlight(userId);
@@ -58,7 +58,7 @@ export class LedgerService {
    * so the router runs it before and after every interaction (see InteractionRouter.handle).
    */
   async settleRecorded(userId: string): Promise<void> {
-    if (this.recorded_.has(userId)) await this.settle(userId);
+    if (this.unapplied.has(userId)) await this.settle(userId);
     else await this.passes.get(userId);
   }
 
@@ -92,16 +92,19 @@ export class LedgerService {
 
   /** Applies every answer this process recorded and waits for every pass in progress (/leaderboard, shutdown). */
   async settleAll(): Promise<void> {
-    for (const userId of [...this.recorded_]) void this.settle(userId);
+    for (const userId of [...this.unapplied]) void this.settle(userId);
     await Promise.all([...this.passes.values()]);
   }
 
   private async pass(userId: string): Promise<number> {
-    this.recorded_.delete(userId);
+    this.unapplied.delete(userId);
     try {
-      return await runWithBudget(LEDGER_APPLY_BUDGET_MS, () => this.applyAll(userId)).done;
+      // Called for an interaction (before its handler), it gets no more than what that interaction has left.
+      const left = remainingBudgetMs();
+      const budgetMs = left === undefined ? LEDGER_APPLY_BUDGET_MS : Math.max(0, Math.min(LEDGER_APPLY_BUDGET_MS, left));
+      return await runWithBudget(budgetMs, () => this.applyAll(userId)).done;
     } catch (error) {
-      this.recorded_.add(userId);
+      this.unapplied.add(userId);
       this.logger.error({ err: error, userId }, 'could not apply a member’s answers yet; their totals catch up on the next try');
       return 0;
     }
