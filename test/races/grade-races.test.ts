@@ -131,4 +131,17 @@ describe(`grades of one member racing each other on ${TEST_DB_KIND}`, () => {
       { period: 'week', points: 2 },
     ]);
   });
+
+  test('GIVEN a graded answer not yet applied WHEN its round is deleted (taking the answer along) THEN its row to apply goes too, and applying finds nothing', async () => {
+    const ledger = new LedgerService(new LedgerRepository(database), pino({ level: 'silent' }));
+    const quiz = new QuizService(new DeckLibrary([deck]), new RoundsRepository(database), seededRandom(3), ledger);
+    const [id] = await revealedRounds(quiz, 1, true);
+    await quiz.grade(id!, ALICE, { grade: 'good' }, NOON);
+    const toApply = () => database.rows<{ n: number }>(sql`select count(*)::int as n from answers_to_apply`);
+    expect(await toApply()).toEqual([{ n: 1 }]);
+    await database.rows(sql`delete from rounds where id = ${id}`);
+    expect(await toApply()).toEqual([{ n: 0 }]);
+    expect(await ledger.settle(ALICE)).toBe(0);
+    expect((await totals()).stats).toBeUndefined();
+  });
 });

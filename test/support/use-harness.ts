@@ -5,7 +5,7 @@ import { resetDatabase, testDatabase } from './database.js';
 import { fixtureDecks } from './fixtures.js';
 import { startHarness, type Harness } from './harness.js';
 
-const MEMBER_TABLES = sql`truncate rounds, answers, member_stats, daily_challenges, daily_settings, card_memory, review_logs, member_settings restart identity cascade`;
+const MEMBER_TABLES = sql`truncate rounds, answers, answers_to_apply, member_stats, daily_challenges, daily_settings, card_memory, review_logs, member_settings restart identity cascade`;
 
 /**
  * Starts the in-process app and fake Discord once for a test file, and before each test clears what
