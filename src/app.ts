@@ -199,12 +199,7 @@ export function createApp(deps: AppDeps): App {
     async start(token) {
       health.start();
       // Answers a process recorded and could not apply before it died are applied before any new one.
-      try {
-        const applied = await ledger.catchUp();
-        if (applied > 0) deps.logger.info({ applied }, 'applied answers left from before the last stop to totals and memory');
-      } catch (error) {
-        deps.logger.error({ err: error }, 'could not apply answers left from before the last stop; the minute job tries again');
-      }
+      await ledger.catchUp();
       const plan = deps.config.shards ?? { count: 'auto', ids: 'all', managed: false };
       client.rest.setToken(token);
       shards = assignShards(plan, plan.count === 'auto' ? await fetchRecommendedShards(client.rest) : plan.count);

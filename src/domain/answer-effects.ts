@@ -43,9 +43,9 @@ export interface AnswerEffects {
 /**
  * The effects of one ledger answer on the member's study streak and card memory, at the moment it was
  * answered: applying the ledger in order to the state before it gives the same memory and streak as
- * computing them when the member answered.
+ * computing them when the member answered (which is what a grade shows: see QuizService).
  */
-export function effectsOf(answer: LedgerAnswer, before: StateBeforeAnswer): AnswerEffects {
+export function effectsOf(answer: Pick<LedgerAnswer, 'source' | 'result' | 'correct' | 'answeredAt' | 'awardDay'>, before: StateBeforeAnswer): AnswerEffects {
   const { next, log } = review(before.memory, answer.result, answer.answeredAt, before.retention);
   return {
     studyStreak: extendStudyStreak(before.studyStreak, answer.awardDay),

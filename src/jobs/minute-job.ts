@@ -61,13 +61,8 @@ async function runTickParts(deps: MinuteJobDeps, now: Date): Promise<void> {
       deps.logger.error({ err: error }, "could not record this process's shards");
     }
   }
-  try {
-    // Every process: an answer left unapplied can be any guild's, and applying is exactly-once.
-    const applied = (await deps.ledger?.catchUp()) ?? 0;
-    if (applied > 0) deps.logger.info({ applied }, 'applied answers left unapplied to totals and memory');
-  } catch (error) {
-    deps.logger.error({ err: error }, 'could not apply answers left unapplied');
-  }
+  // Every process: an answer left unapplied can be any guild's, and applying is exactly-once.
+  await deps.ledger?.catchUp();
   try {
     await runDailyTick({ ...deps, shards }, now);
   } catch (error) {

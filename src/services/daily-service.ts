@@ -232,8 +232,19 @@ export class DailyService {
    * It is recorded in the ledger in one statement, and the member's totals, streak and memory of the
    * card follow once the reply has gone (LedgerService).
    */
-  async answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null, fresh = false): Promise<DailyAnswerOutcome> {
-    const kept = fresh ? undefined : this.answered.get(challengeId);
+  answer(challengeId: number, userId: string, choice: number, now: Date, pressedIn?: string | null): Promise<DailyAnswerOutcome> {
+    return this.answerAs(this.answered.get(challengeId), challengeId, userId, choice, now, pressedIn);
+  }
+
+  /** {@link answer}, judged by the challenge as `kept` in memory, or else as read now. */
+  private async answerAs(
+    kept: DailyChallengeRow | undefined,
+    challengeId: number,
+    userId: string,
+    choice: number,
+    now: Date,
+    pressedIn: string | null | undefined,
+  ): Promise<DailyAnswerOutcome> {
     const challenge = kept ?? (await this.challengeToAnswer(challengeId));
     // A press from another guild than the challenge's (only a forged request makes one) finds nothing.
     if (challenge && pressedIn !== undefined && challenge.guildId !== pressedIn) return { kind: 'gone' };
@@ -242,8 +253,6 @@ export class DailyService {
     if (challenge.status !== 'open') return { kind: 'closed', view };
     const correct = choice === challenge.correctIndex;
     const points = awardedPoints('daily', correct ? 'right' : 'wrong', false);
-    // The streak shown is the applied one plus this answer: a pass of this member's still applying is waited for.
-    await this.ledger.inFlight(userId);
     const written = await this.daily.recordAnswer({
       challengeId,
       guildId: challenge.guildId,
@@ -260,7 +269,7 @@ export class DailyService {
     if (written.kind === 'closed') {
       this.answered.delete(challengeId);
       // Judged by a challenge kept in memory that is not open as kept: decide again from the database.
-      if (kept) return this.answer(challengeId, userId, choice, now, pressedIn, true);
+      if (kept) return this.answerAs(undefined, challengeId, userId, choice, now, pressedIn);
       return { kind: 'closed', view };
     }
     if (written.kind === 'duplicate') {

@@ -48,7 +48,7 @@ export class LedgerService {
       this.unapplied.add(userId);
       return;
     }
-    await this.inFlight(userId);
+    await this.passes.get(userId);
     await this.applyAll(userId);
   }
 
@@ -60,11 +60,6 @@ export class LedgerService {
   async settleRecorded(userId: string): Promise<void> {
     if (this.unapplied.has(userId)) await this.settle(userId);
     else await this.passes.get(userId);
-  }
-
-  /** Waits for a pass of this member already running, without reading anything (cheap enough for a hot path). */
-  async inFlight(userId: string): Promise<void> {
-    await this.passes.get(userId);
   }
 
   /**
@@ -81,12 +76,18 @@ export class LedgerService {
     return pass;
   }
 
-  /** Applies what is left to apply for every member (at a start, and every minute): returns how many answers. */
+  /**
+   * Applies what is left to apply for every member (at a start, and every minute), whichever process
+   * recorded it; returns how many answers. Never throws: a failure is logged, and the next minute tries again.
+   */
   async catchUp(limit = 500): Promise<number> {
     let applied = 0;
-    for (const userId of await this.ledger.pendingUsers(limit)) {
-      applied += await this.settle(userId);
+    try {
+      for (const userId of await this.ledger.pendingUsers(limit)) applied += await this.settle(userId);
+    } catch (error) {
+      this.logger.error({ err: error }, 'could not look for answers left unapplied; the next minute tries again');
     }
+    if (applied > 0) this.logger.info({ applied }, 'applied answers left unapplied (a process stopped, or the database failed, before it applied them)');
     return applied;
   }
 

@@ -3,8 +3,7 @@ import { quizCandidates, recentWindow } from '../domain/card-pick.js';
 import { buildChoiceSet } from '../domain/choices.js';
 import type { Random } from '../domain/random.js';
 import { awardedPoints, isCorrect } from '../domain/scoring.js';
-import { review } from '../domain/srs.js';
-import { extendStudyStreak } from '../domain/streak.js';
+import { effectsOf } from '../domain/answer-effects.js';
 import { utcDay } from '../domain/time.js';
 import { compareTypedAnswer, TYPED_ANSWER_MAX_LENGTH, type TypedComparison } from '../domain/typed-answer.js';
 import { deckHandle, QUIZ_MODES, type AnswerResult, type Card, type Deck, type Grade, type QuizMode } from '../domain/types.js';
@@ -253,9 +252,8 @@ export class QuizService {
       outcome = await this.rounds.recordGrade({ ...record, points: 0 });
     }
     if (outcome.recorded) await this.ledger.recorded(userId);
-    // Shown now, applied after the reply from the same state (see LedgerService and effectsOf).
-    const studyStreak = extendStudyStreak(found.studyStreak, today);
-    const { next } = review(found.memory, result, now, found.retention);
+    // Shown now, and applied after the reply by the same rule from the same state (see LedgerService).
+    const { studyStreak, next } = effectsOf({ source: found.round.source, result, correct, answeredAt: now, awardDay: today }, found);
     const alreadyEarnedToday = earned === points ? found.earnedToday && correct : true;
     return this.graded(view, result, chosenOf(answer), correct, earned, alreadyEarnedToday, outcome, studyStreak.current, next.due);
   }

@@ -89,9 +89,12 @@ export class DailyRepository {
         from open_challenge
         on conflict (challenge_id, user_id) do nothing
         returning id, user_id
-      )${queuedCte('inserted')}, streak as (
-        select case when ${p('correct')}::boolean then coalesce((select s.daily_streak from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), 0) + 1 else 0 end as now,
-               coalesce((select s.best_daily_streak from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}), 0) as best
+      )${queuedCte('inserted')}, prior as (
+        -- One row, zeros for a member without totals yet.
+        select coalesce(max(s.daily_streak), 0) as streak, coalesce(max(s.best_daily_streak), 0) as best
+        from member_stats s where s.guild_id = ${p('guildId')} and s.user_id = ${p('userId')}
+      ), streak as (
+        select case when ${p('correct')}::boolean then streak + 1 else 0 end as now, best from prior
       )
       select exists (select 1 from open_challenge) as open,
              (select count(*)::int from inserted) as inserted,

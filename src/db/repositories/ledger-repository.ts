@@ -104,7 +104,7 @@ export class LedgerRepository {
     return (await this.isPending(a.id)) ? 'stale' : 'not-pending';
   }
 
-  async isPending(answerId: number): Promise<boolean> {
+  private async isPending(answerId: number): Promise<boolean> {
     const rows = await this.database.rows<{ one: number }>(sql`select 1 as one from answers_to_apply where answer_id = ${answerId}`);
     return rows.length > 0;
   }
@@ -113,11 +113,5 @@ export class LedgerRepository {
   async pendingUsers(limit: number): Promise<string[]> {
     const rows = await this.database.rows<{ user_id: string }>(sql`select distinct user_id from answers_to_apply limit ${limit}`);
     return rows.map((r) => r.user_id);
-  }
-
-  /** How many answers are still to apply, everywhere. */
-  async pendingCount(): Promise<number> {
-    const [row] = await this.database.rows<{ n: number }>(sql`select count(*)::int as n from answers_to_apply`);
-    return Number(row?.n ?? 0);
   }
 }

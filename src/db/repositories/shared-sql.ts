@@ -1,4 +1,4 @@
-import { sql, type SQL } from 'drizzle-orm';
+import { sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { MemoryState, ReviewRecord } from '../../domain/srs.js';
 import type { StudyStreak } from '../../domain/streak.js';
 import type { AnswerSource } from '../../domain/types.js';
@@ -179,7 +179,7 @@ export function queuedCte(gate: string): SQL {
  * A member's all-time points in a guild once this answer (worth `points`) and every answer of theirs
  * still to apply are applied: what they see right after answering. Null outside a guild.
  */
-export function totalAfterSql(guildId: SQL.Aliased | SQL | unknown, userId: unknown, points: unknown): SQL {
+export function totalAfterSql(guildId: Placeholder, userId: Placeholder, points: Placeholder): SQL {
   return sql`case when ${guildId}::text is null then null else
         coalesce((select s.points from member_stats s where s.guild_id = ${guildId} and s.user_id = ${userId}), 0)
         + coalesce((select sum(a.points)::int from answers_to_apply q join answers a on a.id = q.answer_id
