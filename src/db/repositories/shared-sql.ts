@@ -178,11 +178,16 @@ export function queuedCte(gate: string): SQL {
 /**
  * A member's all-time points in a guild once this answer (worth `points`) and every answer of theirs
  * still to apply are applied: what they see right after answering. Null outside a guild.
+ *
+ * The pending answers are found from the member's rows to apply (usually none or one), each answer
+ * then read by its primary key. Written as a join, the planner was free to start from the guild's
+ * answers instead, and a prepared statement's generic plan did that (an index scan over every answer
+ * of the guild on each grade) while the tables had no statistics yet: see the test of this plan.
  */
 export function totalAfterSql(guildId: Placeholder, userId: Placeholder, points: Placeholder): SQL {
   return sql`case when ${guildId}::text is null then null else
         coalesce((select s.points from member_stats s where s.guild_id = ${guildId} and s.user_id = ${userId}), 0)
-        + coalesce((select sum(a.points)::int from answers_to_apply q join answers a on a.id = q.answer_id
-                    where q.user_id = ${userId} and a.guild_id = ${guildId}), 0)
+        + coalesce((select sum((select a.points from answers a where a.id = q.answer_id and a.guild_id = ${guildId}))::int
+                    from answers_to_apply q where q.user_id = ${userId}), 0)
         + ${points}::int end`;
 }
