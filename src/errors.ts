@@ -43,3 +43,12 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   }
   return false;
 }
+
+/** Whether an error (or any error it wraps) is PostgreSQL refusing a row that breaks the unique key `constraint`. */
+export function isUniqueViolation(error: unknown, constraint: string): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
+    const err = e as { code?: string; constraint_name?: string; constraint?: string; message?: string };
+    if (err.code === '23505' && `${err.constraint_name ?? err.constraint ?? err.message}`.includes(constraint)) return true;
+  }
+  return false;
+}

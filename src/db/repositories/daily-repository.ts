@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
+import { isUniqueViolation } from '../../errors.js';
 import { answers, dailyChallenges, dailySettings } from '../schema.js';
 import type { ShardAssignment } from '../../domain/shards.js';
 import { p, queuedCte, totalAfterSql } from './shared-sql.js';
@@ -64,6 +65,9 @@ export interface ClosingSummary {
 }
 
 
+/** How many times a rebuild of period points runs when answers applied meanwhile keep getting in its way. */
+const REBUILD_ATTEMPTS = 5;
+
 export class DailyRepository {
   /* A daily answer's statement is built once, here: a burst of answers runs nothing else. */
   private readonly answerStatement;
@@ -125,8 +129,23 @@ export class DailyRepository {
    * Recomputes a guild's running week and month points from the ledger in a new timezone: a period's
    * start is a local date, so a timezone change moves every boundary. Older periods are not shown
    * anywhere, so only the last two months are rebuilt.
+   *
+   * An answer applied by another connection between the delete and the insert (its reply went out just
+   * before /daily setup) is counted by the insert, which reads the ledger afresh, and its row written by
+   * the apply is in the way: the insert then fails on the key, and the whole rebuild runs again.
    */
   async rebuildPeriodPoints(guildId: string, timeZone: string, now: Date): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.rebuildPeriodPointsOnce(guildId, timeZone, now);
+        return;
+      } catch (error) {
+        if (attempt >= REBUILD_ATTEMPTS || !isUniqueViolation(error, 'member_period_points_guild_id_period_starts_on_user_id_pk')) throw error;
+      }
+    }
+  }
+
+  private async rebuildPeriodPointsOnce(guildId: string, timeZone: string, now: Date): Promise<void> {
     const since = new Date(now.getTime() - 62 * 86_400_000).toISOString();
     await this.database.db.transaction(async (tx) => {
       await tx.execute(sql`delete from member_period_points where guild_id = ${guildId}`);
