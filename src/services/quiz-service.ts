@@ -10,7 +10,7 @@ import { deckHandle, QUIZ_MODES, type AnswerResult, type Card, type Deck, type G
 import type { Round, RoundForGrading, RoundsRepository } from '../db/repositories/rounds-repository.js';
 import { LedgerService } from './ledger-service.js';
 import { silentLogger } from '../logger.js';
-import { UserError } from '../errors.js';
+import { isUniqueViolation, UserError } from '../errors.js';
 
 /** A card on screen: what renderers need to draw a round. */
 export interface RoundView {
@@ -151,27 +151,45 @@ export class QuizService {
     return { ...outcome, comparison };
   }
 
+  /**
+   * The answer side of a flashcard, for its owner. A reveal changes nothing a member could lose, so it
+   * waits on one read and no write: the read of the round with what grading it needs, which the grade
+   * then uses (see grade()). {@link recordReveal} stores when it was revealed, once the member has it.
+   */
   async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
-    const round = await this.rounds.revealOwned(roundId, userId, now, pressedIn);
-    if (!round) return this.refusal(roundId, pressedIn);
-    return (await this.viewOf(round)) ?? { kind: 'gone' };
+    const today = utcDay(now);
+    const found = await this.rounds.findForGrading(roundId, today);
+    const view = found && !pressedElsewhere(found.round, pressedIn) && (await this.viewOf(found.round));
+    if (!found || !view) return { kind: 'gone' };
+    if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
+    this.keepForGrade(roundId, today, Promise.resolve(found));
+    return view;
+  }
+
+  /** Stores when a round was first revealed (after the reveal has been answered; nothing waits on it). */
+  async recordReveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<void> {
+    await this.rounds.markRevealed(roundId, userId, now, pressedIn);
   }
 
   /**
-   * Reads what grading a revealed round needs, while the member reads the answer, so that their grade
-   * makes one round trip instead of two (see grade()). Call it once the reveal has been answered.
-   * Resolves when the read is done; a failed read only means the grade reads afresh.
+   * Reads what grading a round needs, while the member reads it, so that their grade makes one round
+   * trip instead of two (see grade()). Call it once the member has their answer (a typed answer's
+   * comparison). Resolves when the read is done; a failed read only means the grade reads afresh.
    */
   readAheadForGrade(roundId: number, now: Date): Promise<void> {
     const today = utcDay(now);
     const read = this.rounds.findForGrading(roundId, today).catch(() => undefined);
+    this.keepForGrade(roundId, today, read);
+    return read.then(() => undefined);
+  }
+
+  private keepForGrade(roundId: number, today: string, read: Promise<RoundForGrading | undefined>): void {
     this.prefetched.set(roundId, { today, read });
     // Rounds revealed and never graded: keep the newest only.
     for (const oldest of this.prefetched.keys()) {
       if (this.prefetched.size <= MAX_PREFETCHED) break;
       this.prefetched.delete(oldest);
     }
-    return read.then(() => undefined);
   }
 
   /**
@@ -316,12 +334,6 @@ export class QuizService {
     return view;
   }
 
-  private async refusal(roundId: number, pressedIn: string | null | undefined): Promise<PressRefusal> {
-    const round = await this.rounds.findById(roundId);
-    const view = round && !pressedElsewhere(round, pressedIn) && (await this.viewOf(round));
-    return view ? { kind: 'not-owner', view } : { kind: 'gone' };
-  }
-
   /** The deck and card of a round; undefined when its deck or card was removed since. */
   async viewOf(round: Round): Promise<RoundView | undefined> {
     const found = await this.decks.deckAndCard(round.deckId, round.cardId);
@@ -342,13 +354,7 @@ function chosenOf(answer: { grade: Grade } | { choice: number }): number | undef
 }
 
 function isOncePerDayViolation(error: unknown): boolean {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    const err = e as { code?: string; constraint_name?: string; constraint?: string; message?: string };
-    if (err.code === '23505' && `${err.constraint_name ?? err.constraint ?? err.message}`.includes('answers_card_points_once_a_day')) {
-      return true;
-    }
-  }
-  return false;
+  return isUniqueViolation(error, 'answers_card_points_once_a_day');
 }
 
 /** True when a press came from a guild (or DM) other than the round's; `undefined` means "not checked". */

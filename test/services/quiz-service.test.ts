@@ -218,6 +218,22 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
     for (const option of options) expect(answers).toContain(option);
   });
 
+  test('GIVEN a reveal THEN nothing is written before its answer, and recordReveal keeps the time of the first reveal by its owner', async () => {
+    const view = await start();
+    const revealedAt = async () => (await database.rows<{ at: string | Date | null }>(sql`select revealed_at as at from rounds where id = ${view.round.id}`))[0]?.at ?? null;
+    expect(await quiz.reveal(view.round.id, ALICE, NOON)).toMatchObject({ card: { id: view.card.id } });
+    expect(await revealedAt()).toBeNull();
+
+    // Someone else's press, or one from another guild than the round's, records nothing.
+    await quiz.recordReveal(view.round.id, BOB, NOON);
+    await quiz.recordReveal(view.round.id, ALICE, NOON, '100000000000000999');
+    expect(await revealedAt()).toBeNull();
+
+    await quiz.recordReveal(view.round.id, ALICE, NOON, GUILD);
+    await quiz.recordReveal(view.round.id, ALICE, new Date('2026-03-10T12:05:00Z'));
+    expect(new Date(String(await revealedAt())).toISOString()).toBe(NOON.toISOString());
+  });
+
   test('GIVEN a round id that does not exist THEN every press reports it gone', async () => {
     expect(await quiz.reveal(999, ALICE, NOON)).toEqual({ kind: 'gone' });
     expect(await quiz.grade(999, ALICE, { grade: 'good' }, NOON)).toEqual({ kind: 'gone' });
@@ -237,9 +253,10 @@ describe(`quiz service on ${TEST_DB_KIND}`, () => {
       };
       let view!: Awaited<ReturnType<QuizService['startQuiz']>>;
       expect(await trips(async () => (view = await counted.startQuiz({ deckId: 'alpha', mode: 'flashcard', userId: ALICE, guildId: GUILD, channelId: CHANNEL, isPrivate: false, now: NOON })))).toBe(1);
-      // The reveal's own update; then, once it is answered, the read the grade will need.
+      // The reveal reads the round with what its grade will need; once it is answered, when it was revealed is stored.
       expect(await trips(() => counted.reveal(view.round.id, ALICE, NOON))).toBe(1);
-      expect(await trips(() => counted.readAheadForGrade(view.round.id, NOON))).toBe(1);
+      expect(await trips(() => counted.recordReveal(view.round.id, ALICE, NOON))).toBe(1);
+      // The grade uses the reveal's read: it waits on its one write.
       expect(await trips(() => counted.grade(view.round.id, ALICE, { grade: 'good' }, NOON))).toBe(1);
       // "Next card" reads the round it was pressed on, then serves like /quiz.
       expect(await trips(() => counted.nextCard(view.round.id, ALICE, NOON))).toBe(2);

@@ -138,7 +138,7 @@ export class RoundsRepository {
             sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
           ),
         )
-        .returning()
+        .returning({ id: rounds.id })
         .prepare('rounds_reveal'),
     );
     this.roundForGrading = timed(
@@ -259,12 +259,12 @@ export class RoundsRepository {
   }
 
   /**
-   * Marks a round revealed by its owner and returns it; undefined when it is not that owner's round,
-   * or (when `guildId` is given: null for a DM) not a round of that guild.
+   * Records when a round was first revealed by its owner (a later reveal keeps the first time); false
+   * when it is not that owner's round, or (when `guildId` is given: null for a DM) not a round of that guild.
    */
-  async revealOwned(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<Round | undefined> {
-    const [row] = await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
-    return row;
+  async markRevealed(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<boolean> {
+    const rows = await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
+    return rows.length > 0;
   }
 
   async findForGrading(id: number, today: string): Promise<RoundForGrading | undefined> {
