@@ -21,6 +21,10 @@
 // points roles that the studiers cross during the measured rounds, so roles are given while grades are measured);
 // postgres-rewards runs only when asked for. BENCH_BOT_ENTRY: another build's
 // dist/src/index.js (say, an earlier commit's, from a git worktree), to compare before and after.
+// --only=floor-write,floor-sql,floor-no-claim,floor-ledger,postgres: also the floor bot committing deepcards' own
+// statements (floor-sql), the grade's without marking the round answered (floor-no-claim), or for a grade and a
+// daily answer only the ledger row (floor-ledger), instead of its one insert
+// (FLOOR_STATEMENTS in bench/floor-bot.ts): what those statements cost without deepcards' handlers.
 // BENCH_BEFORE_ENTRY: such a build run as two more bots (`pglite-before`, `postgres-before`) beside the
 // current ones, taking turns with them, so before and after are measured in the same run.
 
@@ -70,11 +74,17 @@ const KINDS = ['quiz', 'reveal', 'grade', 'daily'] as const;
 type Kind = (typeof KINDS)[number];
 const KIND_LABEL: Record<Kind, string> = { quiz: '`/quiz`', reveal: 'Reveal answer', grade: 'grade (Good)', daily: 'daily answer' };
 
+/** The floor bots that commit deepcards' statements (see bench/floor-bot.ts) rather than the one insert. */
+const FLOOR_STATEMENTS: Partial<Record<Target, string>> = { 'floor-sql': 'deepcards', 'floor-no-claim': 'no-claim', 'floor-ledger': 'ledger-row' };
+
 /** `pglite-thread`: the bot with PGLITE_WORKER=off, PGlite on its own thread (as before the worker). */
-type Target = 'floor' | 'floor-write' | 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-rewards' | 'pglite-before' | 'postgres-before';
+type Target = 'floor' | 'floor-write' | 'floor-sql' | 'floor-no-claim' | 'floor-ledger' | 'pglite' | 'pglite-thread' | 'postgres' | 'postgres-rewards' | 'pglite-before' | 'postgres-before';
 const TARGET_NAME: Record<Target, string> = {
   floor: 'floor bot',
   'floor-write': 'floor bot + one durable insert',
+  'floor-sql': "floor bot + deepcards' statements",
+  'floor-no-claim': "floor bot + deepcards' statements, the round not claimed",
+  'floor-ledger': 'floor bot + the ledger row alone',
   pglite: 'deepcards · PGlite',
   'pglite-thread': 'deepcards · PGlite on the bot thread',
   postgres: 'deepcards · PostgreSQL',
@@ -155,7 +165,7 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
   const began = Date.now();
   const { turns } = shared;
   const name = TARGET_NAME[kind];
-  const isFloor = kind === 'floor' || kind === 'floor-write';
+  const isFloor = kind === 'floor' || kind === 'floor-write' || kind === 'floor-sql' || kind === 'floor-no-claim' || kind === 'floor-ledger';
   log(`\n${name}: starting`);
   // No callback deadline and a long wait: the bench measures late answers instead of failing on them.
   const fake = await FakeDiscord.start({ maxRecordedRequests: 2_000, callbackDeadlineMs: 0, interactionTimeoutMs: 30_000 });
@@ -176,7 +186,7 @@ async function runTarget(kind: Target, serverUrl: string | undefined, shared: Sh
     }
 
     if (kind !== 'floor') db = await createBotDatabase({ serverUrl, prefix: 'deepcards_bench' });
-    const floorEnv = kind === 'floor-write' ? { FLOOR_DATABASE_URL: db?.env.DATABASE_URL ?? '' } : {};
+    const floorEnv = isFloor && db ? { FLOOR_DATABASE_URL: db.env.DATABASE_URL ?? '', ...(FLOOR_STATEMENTS[kind] ? { FLOOR_STATEMENTS: FLOOR_STATEMENTS[kind] } : {}) } : {};
     const traceEnv = shared.tracePreload ? { TRACE_DIR: traceDir } : {};
     const started = await turns.run(async () => {
       const at = Date.now();
@@ -489,6 +499,11 @@ function report(results: Result[], pg: { version: string } | { error: string }, 
     const postgresBot = r.name.includes('PostgreSQL');
     // The targets (decided 2026-11-30): on PostgreSQL, each p50 at most 1.3× the floor that commits one
     // insert, with p99 under 15 ms; on PGlite the ratio to the plain floor is reported, and the burst aims under 1 s.
+    if (r.target === 'floor-sql' || r.target === 'floor-no-claim' || r.target === 'floor-ledger') {
+      // Not a bot to hold to the targets: what deepcards' statements cost with nothing else of deepcards.
+      if (floorWrite) lines.push(`- **${r.name}**`, `  - (reported) p50 against the floor that commits one insert: ${ratioText(p50Ratios(r, floorWrite))}`);
+      continue;
+    }
     if (floorWrite && postgresBot) {
       const ratios = p50Ratios(r, floorWrite);
       checks.push(mark(ratios.every((x) => x.ratio <= 1.3)) + ` p50 within 1.3× the floor that commits one insert: ${ratioText(ratios)}`);
@@ -551,10 +566,11 @@ async function main(): Promise<void> {
   const pg = await postgresServer();
   if ('error' in pg) log(`PostgreSQL unavailable, measuring without it: ${pg.error}`);
   const wanted = (kind: string): boolean => !only || only.includes(kind);
-  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'postgres-before' || k === 'floor-write' || k === 'postgres-rewards';
-  const targets: Target[] = ['floor', 'floor-write', 'pglite', 'pglite-thread', 'postgres', 'postgres-rewards', ...(beforeEntry ? (['pglite-before', 'postgres-before'] as const) : [])];
-  // The opt-in targets (pglite-thread, postgres-rewards) run only when --only names them.
-  const kinds = targets.filter((k) => wanted(k) && ((k !== 'postgres-rewards' && k !== 'pglite-thread') || only !== undefined) && (!onPostgres(k) || 'url' in pg));
+  const onPostgres = (k: Target): boolean => k === 'postgres' || k === 'postgres-before' || k === 'floor-write' || k === 'floor-sql' || k === 'floor-no-claim' || k === 'floor-ledger' || k === 'postgres-rewards';
+  const targets: Target[] = ['floor', 'floor-write', 'floor-sql', 'floor-no-claim', 'floor-ledger', 'pglite', 'pglite-thread', 'postgres', 'postgres-rewards', ...(beforeEntry ? (['pglite-before', 'postgres-before'] as const) : [])];
+  // The opt-in targets (pglite-thread, postgres-rewards, floor-sql) run only when --only names them.
+  const optIn = (k: Target): boolean => k === 'postgres-rewards' || k === 'pglite-thread' || k === 'floor-sql' || k === 'floor-no-claim' || k === 'floor-ledger';
+  const kinds = targets.filter((k) => wanted(k) && (!optIn(k) || only !== undefined) && (!onPostgres(k) || 'url' in pg));
   const url = (k: Target) => (onPostgres(k) && 'url' in pg ? pg.url : undefined);
   const tracePreload = traceDir ? buildTracePreload() : undefined;
   let results: Result[] = [];
