@@ -30,8 +30,10 @@ export async function handleReveal(interaction: ButtonInteraction, id: Extract<C
   if (isRefusal(result)) return void (await interaction.reply(refusalNote(result)));
   const labels = result.round.source === 'review' ? await ctx.review.gradeLabels(result, now) : undefined;
   await interaction.update(renderRevealed(result, labels));
-  // When it was revealed is stored once the member has the answer; failing to store it loses nothing they did.
-  await ctx.quiz.recordReveal(result.round.id, interaction.user.id, now, interaction.guildId).catch((error: unknown) => {
+  // When it was revealed is stored once the member has the answer, and nothing waits on it: the reveal
+  // is done with at its reply, so its end (which applies the member's recorded answers) does not run
+  // into their grade. Failing to store it loses nothing they did.
+  void ctx.quiz.recordReveal(result.round.id, interaction.user.id, now, interaction.guildId).catch((error: unknown) => {
     ctx.logger.warn({ err: error, roundId: result.round.id }, 'could not record when a card was revealed');
   });
 }
