@@ -1,5 +1,6 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
 import { timed, type Database } from '../client.js';
+import { isUniqueViolation } from '../../errors.js';
 import { answers, cardMemory, gameQuestions, games, memberSettings, memberStats } from '../schema.js';
 import type { GameAnswer } from '../../domain/game.js';
 import type { MemoryState } from '../../domain/srs.js';
@@ -60,8 +61,6 @@ export interface FastAnswer {
   userId: string;
   answeredAt: Date;
 }
-
-const UNIQUE_VIOLATION = '23505';
 
 export class GameRepository {
   private readonly answerContextQuery;
@@ -359,12 +358,4 @@ export class GameRepository {
 function rowCount(result: unknown): number {
   if (Array.isArray(result)) return result.length;
   return (result as { rows?: unknown[] }).rows?.length ?? 0;
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  for (let e: unknown = error, depth = 0; e && depth < 6; e = (e as { cause?: unknown }).cause, depth++) {
-    const c = e as { code?: unknown; constraint_name?: unknown; constraint?: unknown };
-    if (c.code === UNIQUE_VIOLATION && (c.constraint_name === constraint || c.constraint === constraint)) return true;
-  }
-  return false;
 }
