@@ -1,9 +1,9 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { timed, type Database } from '../client.js';
 import { answers, cardMemory, memberSettings, memberStats, rounds } from '../schema.js';
+import type { LedgerAnswer } from '../../domain/answer-effects.js';
 import { DEFAULT_RETENTION, type MemoryState } from '../../domain/srs.js';
 import { p, queuedCte, totalAfterSql } from './shared-sql.js';
-import type { AnswerResult, AnswerSource } from '../../domain/types.js';
 import type { StudyStreak } from '../../domain/streak.js';
 
 export type Round = typeof rounds.$inferSelect;
@@ -41,25 +41,16 @@ export interface RoundForGrading {
   retention: number;
 }
 
-export interface GradeRecord {
+/** A grade to record: its row of the answer ledger (before it has an id), and how to claim its round. */
+export type GradeRecord = Omit<LedgerAnswer, 'id' | 'roundId' | 'challengeId'> & {
   roundId: number;
-  source: AnswerSource;
-  guildId: string | null;
-  userId: string;
-  deckId: string;
-  cardId: string;
-  result: AnswerResult;
-  correct: boolean;
   /** The option pressed, in choice mode. */
   choice: number | null;
-  points: number;
-  answeredAt: Date;
-  awardDay: string;
   /** When the round that was read was created: with its id, owner and card, that it is still that round. */
   roundCreatedAt: Date;
   /** The press that graded it, kept on the round so the same press delivered again is recognised. */
   interactionId?: string | null;
-}
+};
 
 export interface GradeOutcome {
   /** False when nothing was written: the round had already been graded (or is gone). */
@@ -138,7 +129,6 @@ export class RoundsRepository {
             sql`(not ${p('checkGuild')}::boolean or ${rounds.guildId} is not distinct from ${p('guildId')}::text)`,
           ),
         )
-        .returning({ id: rounds.id })
         .prepare('rounds_reveal'),
     );
     this.roundForGrading = timed(
@@ -259,12 +249,11 @@ export class RoundsRepository {
   }
 
   /**
-   * Records when a round was first revealed by its owner (a later reveal keeps the first time); false
+   * Records when a round was first revealed by its owner (a later reveal keeps the first time); nothing
    * when it is not that owner's round, or (when `guildId` is given: null for a DM) not a round of that guild.
    */
-  async markRevealed(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<boolean> {
-    const rows = await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
-    return rows.length > 0;
+  async markRevealed(id: number, ownerId: string, now: Date, guildId?: string | null): Promise<void> {
+    await this.revealRound.execute({ id, ownerId, now: now.toISOString(), checkGuild: guildId !== undefined, guildId: guildId ?? null });
   }
 
   async findForGrading(id: number, today: string): Promise<RoundForGrading | undefined> {
