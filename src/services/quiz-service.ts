@@ -159,10 +159,8 @@ export class QuizService {
   async reveal(roundId: number, userId: string, now: Date, pressedIn?: string | null): Promise<RoundView | PressRefusal> {
     const today = utcDay(now);
     const found = await this.rounds.findForGrading(roundId, today);
-    const view = found && !pressedElsewhere(found.round, pressedIn) && (await this.viewOf(found.round));
-    if (!found || !view) return { kind: 'gone' };
-    if (found.round.ownerId !== userId) return { kind: 'not-owner', view };
-    this.keepForGrade(roundId, today, Promise.resolve(found));
+    const view = await this.ownedView(found?.round, userId, pressedIn);
+    if (found && !('kind' in view)) this.keepForGrade(roundId, today, Promise.resolve(found));
     return view;
   }
 
@@ -327,7 +325,11 @@ export class QuizService {
   }
 
   private async resolve(roundId: number, userId: string, pressedIn: string | null | undefined): Promise<RoundView | PressRefusal> {
-    const round = await this.rounds.findById(roundId);
+    return this.ownedView(await this.rounds.findById(roundId), userId, pressedIn);
+  }
+
+  /** A round as its owner sees it: gone when missing, pressed in another guild, or its card removed; refused to anyone else. */
+  private async ownedView(round: Round | undefined, userId: string, pressedIn: string | null | undefined): Promise<RoundView | PressRefusal> {
     const view = round && !pressedElsewhere(round, pressedIn) && (await this.viewOf(round));
     if (!view) return { kind: 'gone' };
     if (view.round.ownerId !== userId) return { kind: 'not-owner', view };
