@@ -1,6 +1,6 @@
 import type { Database } from '../db/client.js';
 import { LedgerRepository } from '../db/repositories/ledger-repository.js';
-import { remainingBudgetMs, runWithBudget } from '../deadlines.js';
+import { runWithBudget, waitLimitMs } from '../deadlines.js';
 import { effectsOf } from '../domain/answer-effects.js';
 import type { Logger } from '../logger.js';
 
@@ -101,8 +101,7 @@ export class LedgerService {
     this.unapplied.delete(userId);
     try {
       // Called for an interaction (before its handler), it gets no more than what that interaction has left.
-      const left = remainingBudgetMs();
-      const budgetMs = left === undefined ? LEDGER_APPLY_BUDGET_MS : Math.max(0, Math.min(LEDGER_APPLY_BUDGET_MS, left));
+      const budgetMs = Math.max(0, waitLimitMs(LEDGER_APPLY_BUDGET_MS));
       return await runWithBudget(budgetMs, () => this.applyAll(userId)).done;
     } catch (error) {
       this.unapplied.add(userId);
