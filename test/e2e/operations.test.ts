@@ -2,35 +2,13 @@ import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { createBotDatabase, pickFreePort, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
 import { FakeDiscord, type FakeChannel, type FakeGuild } from '../support/fake-discord/index.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
-import { E2E_DB_KIND, buttonId, messageOf } from './support.js';
+import { E2E_DB_KIND, buttonId, httpGet, messageOf, pollHttp, type HttpAnswer } from './support.js';
 
 const HTTP_TIMEOUT_MS = 2_000;
 
-interface Answer {
-  status: number;
-  body: string;
-}
-
-async function get(port: number, path: string): Promise<Answer> {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  return { status: response.status, body: await response.text() };
-}
-
-/** Asks `path` every 100 ms until `until` holds for the answer, or fails with the last answer. */
-async function poll(port: number, path: string, until: (a: Answer) => boolean, timeoutMs: number): Promise<Answer> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Answer | string = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      last = await get(port, path);
-      if (until(last)) return last;
-    } catch (error) {
-      last = String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`GET ${path} did not reach the expected answer within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
+const get = (port: number, route: string): Promise<HttpAnswer> => httpGet(port, route, HTTP_TIMEOUT_MS);
+const poll = (port: number, route: string, until: (a: HttpAnswer) => boolean, timeoutMs: number): Promise<HttpAnswer> =>
+  pollHttp(port, route, until, timeoutMs, HTTP_TIMEOUT_MS);
 
 /** The value of one sample line of the Prometheus text, e.g. `deepcards_guilds` or `x_total{kind="quiz",outcome="ok"}`. */
 function sample(text: string, series: string): number | undefined {

@@ -3,40 +3,18 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ShardedReadiness } from '../../src/domain/shard-readiness.js';
 import { createBotDatabase, pickFreePorts, REPO_ROOT, startBot, type BotDatabase, type BotProcess } from '../support/bot-process.js';
 import { FakeDiscord } from '../support/fake-discord/index.js';
-import { E2E_DB_KIND } from './support.js';
+import { E2E_DB_KIND, httpGet, pollHttp, type HttpAnswer } from './support.js';
 
 const MANAGER = path.join(REPO_ROOT, 'dist', 'src', 'cli', 'start-sharded.js');
 const HTTP_TIMEOUT_MS = 5_000;
 /** A respawned shard process loads its decks, opens the database and connects again: generous on a loaded 2-core machine. */
 const RESPAWN_TIMEOUT_MS = 60_000;
 
-interface Answer {
-  status: number;
-  body: string;
-}
+const get = (port: number, route: string): Promise<HttpAnswer> => httpGet(port, route, HTTP_TIMEOUT_MS);
+const poll = (port: number, route: string, until: (a: HttpAnswer) => boolean, timeoutMs: number): Promise<HttpAnswer> =>
+  pollHttp(port, route, until, timeoutMs, HTTP_TIMEOUT_MS);
 
-async function get(port: number, route: string): Promise<Answer> {
-  const response = await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(HTTP_TIMEOUT_MS) });
-  return { status: response.status, body: await response.text() };
-}
-
-/** Asks `route` every 100 ms until `until` holds for the answer, or fails with the last answer. */
-async function poll(port: number, route: string, until: (a: Answer) => boolean, timeoutMs: number): Promise<Answer> {
-  const deadline = Date.now() + timeoutMs;
-  let last: Answer | string = 'no answer yet';
-  while (Date.now() < deadline) {
-    try {
-      last = await get(port, route);
-      if (until(last)) return last;
-    } catch (error) {
-      last = String(error);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`GET ${route} did not reach the expected answer within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
-}
-
-const readinessOf = (answer: Answer) => JSON.parse(answer.body) as ShardedReadiness;
+const readinessOf = (answer: HttpAnswer) => JSON.parse(answer.body) as ShardedReadiness;
 
 function isRunning(pid: number): boolean {
   try {

@@ -214,3 +214,34 @@ export function quietDailyTime(now = new Date()): string {
     .map(Number);
   return Math.abs((hour ?? 0) * 60 + (minute ?? 0) - 18 * 60) < 15 ? '06:00' : '18:00';
 }
+
+/** An HTTP answer of a bot's health and metrics server. */
+export interface HttpAnswer {
+  status: number;
+  body: string;
+}
+
+/** GET `route` on 127.0.0.1:`port`, failing after `timeoutMs`. */
+export async function httpGet(port: number, route: string, timeoutMs: number): Promise<HttpAnswer> {
+  const response = await fetch(`http://127.0.0.1:${port}${route}`, { signal: AbortSignal.timeout(timeoutMs) });
+  return { status: response.status, body: await response.text() };
+}
+
+/**
+ * Asks `route` every 100 ms (each request bounded by `requestTimeoutMs`) until `until` holds for the
+ * answer, or fails after `timeoutMs` with the last answer.
+ */
+export async function pollHttp(port: number, route: string, until: (a: HttpAnswer) => boolean, timeoutMs: number, requestTimeoutMs: number): Promise<HttpAnswer> {
+  const deadline = Date.now() + timeoutMs;
+  let last: HttpAnswer | string = 'no answer yet';
+  while (Date.now() < deadline) {
+    try {
+      last = await httpGet(port, route, requestTimeoutMs);
+      if (until(last)) return last;
+    } catch (error) {
+      last = String(error);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`GET ${route} did not reach the expected answer within ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+}
